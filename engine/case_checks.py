@@ -1,0 +1,151 @@
+"""Checks of a case against the vocabularies in rules/ and against itself (consistency)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from engine.case_model import Case, LengthSpec, Record, Sentence
+from engine.dates import age_on, as_months
+from engine.legal.tables import LegalTables
+from engine.problems import Path
+
+Found = Iterator[tuple[Path, str]]
+SUPPORTED_JURISDICTIONS = ("england_wales",)
+
+
+def _one_of(value: str, known: dict | tuple, what: str) -> str:
+    return f"unknown {what} {value!r}; expected one of: {', '.join(sorted(known))}"
+
+
+def check_case(case: Case, tables: LegalTables, on: date | None) -> Found:
+    if case.jurisdiction not in SUPPORTED_JURISDICTIONS:
+        yield ("jurisdiction",), f"jurisdiction {case.jurisdiction!r} is not supported yet; only england_wales"
+    yield from _check_role(case, tables)
+    if case.certificate:
+        for group in case.certificate.barred:
+            if group not in tables.barred.groups:
+                yield ("certificate", "barred", group), _one_of(group, tables.barred.groups, "barred list")
+    seen: dict[str, int] = {}
+    for index, record in enumerate(case.records):
+        if record.id in seen:
+            yield ("records", index, "id"), f"duplicate record id {record.id!r} (also records[{seen[record.id]}])"
+        seen.setdefault(record.id, index)
+        for path, message in _check_record(record, case, tables, on):
+            yield ("records", index) + path, message
+
+
+def _check_role(case: Case, tables: LegalTables) -> Found:
+    role = case.role
+    if role.check_level not in tables.levels:
+        yield ("role", "check_level"), _one_of(role.check_level, tables.levels, "check level")
+    for field in ("barred_list_checks", "regulated_activity"):
+        for i, group in enumerate(getattr(role, field)):
+            if group not in tables.barred.groups:
+                yield ("role", field, i), _one_of(group, tables.barred.groups, "group")
+    for i, duty in enumerate(role.duties):
+        if duty not in tables.duties:
+            yield ("role", "duties", i), _one_of(duty, tables.duties, "duty")
+    if role.setting is not None and role.setting not in tables.settings:
+        yield ("role", "setting"), _one_of(role.setting, tables.settings, "setting")
+
+
+def _check_record(record: Record, case: Case, tables: LegalTables, on: date | None) -> Found:
+    born = case.applicant.date_of_birth
+    if record.date < born:
+        yield ("date",), f"the record is dated {record.date}, before the date of birth {born}"
+    if on is not None and record.date > on:
+        yield ("date",), f"the record is dated {record.date}, after the assessment date {on}"
+    if record.offence_date and record.offence_date > record.date:
+        yield ("offence_date",), f"the offence date {record.offence_date} is after the record's date {record.date}"
+    kind = tables.kinds.get(record.kind)
+    if kind is None:
+        yield ("kind",), _one_of(record.kind, tables.kinds, "record kind")
+        return
+    age = age_on(born, record.date, tables.leap_day_birthday)
+    if kind.youth_only and age >= 18:
+        yield ("kind",), f"a {record.kind} is given only to under-18s, but the applicant was {age} on {record.date}"
+    yield from _check_category(record, tables)
+    if kind.conviction:
+        yield from _check_conviction(record, tables, age)
+    else:
+        if record.sentences:
+            yield ("sentences",), f"a {record.kind} has no sentences; only convictions do"
+        if record.conditions_end is not None and not kind.conditional:
+            yield ("conditions_end",), f"conditions_end applies only to conditional cautions, not to a {record.kind}"
+        if record.conditions_end is not None and record.conditions_end < record.date:
+            yield ("conditions_end",), f"the conditions ended {record.conditions_end}, before the caution {record.date}"
+
+
+def _check_category(record: Record, tables: LegalTables) -> Found:
+    if record.offence_category is None:
+        return
+    category = tables.categories.get(record.offence_category)
+    if category is None:
+        yield ("offence_category",), _one_of(record.offence_category, tables.categories, "offence category")
+        return
+    for field, known in (("specified_offence", category.specified), ("schedule_18", category.schedule_18)):
+        given = getattr(record, field)
+        if given is not None and known != "varies" and given != known:
+            yield (field,), (f"{field} is {str(given).lower()}, but every offence in category "
+                             f"{record.offence_category!r} has {field} {str(known).lower()}")
+
+
+def _check_conviction(record: Record, tables: LegalTables, age: int) -> Found:
+    if record.conditions_end is not None:
+        yield ("conditions_end",), "conditions_end applies only to conditional cautions"
+    if not record.sentences:
+        yield ("sentences",), "a conviction needs at least one sentence"
+    for index, sentence in enumerate(record.sentences):
+        previous = record.sentences[index - 1] if index else None
+        for path, message in _check_sentence(sentence, previous, record, tables, age):
+            yield ("sentences", index) + path, message
+
+
+def _check_sentence(s: Sentence, previous: Sentence | None, record: Record, tables: LegalTables, age: int) -> Found:
+    props = tables.sentence_types.get(s.type)
+    if props is None:
+        yield ("type",), _one_of(s.type, tables.sentence_types, "sentence type")
+        return
+    yield from _check_length(s, props, tables)
+    if props.youth_only and age >= 18:
+        yield ("type",), f"a {s.type} is made only for under-18s, but the applicant was {age} at conviction"
+    if s.start is not None and s.start < record.date:
+        yield ("start",), f"the sentence starts {s.start}, before the conviction {record.date}"
+    if s.paid_on is not None and not props.paid_on:
+        yield ("paid_on",), f"paid_on applies only to compensation orders, not to {s.type}"
+    if s.paid_on is not None and s.paid_on < record.date:
+        yield ("paid_on",), f"paid {s.paid_on}, before the conviction {record.date}"
+    if s.endorsement is not None and not props.endorsable:
+        yield ("endorsement",), f"endorsement applies only to motoring_fine and penalty_notice, not to {s.type}"
+    if s.custody_form is not None and not props.custody_forms:
+        yield ("custody_form",), f"custody_form applies only to custody, not to {s.type}"
+    if s.custody_form is not None and s.custody_form not in tables.custody_forms:
+        yield ("custody_form",), _one_of(s.custody_form, tables.custody_forms, "custody form")
+    if s.consecutive:
+        if not props.consecutive:
+            yield ("consecutive",), f"only custodial terms run consecutively, not {s.type}"
+        elif previous is None or previous.type != s.type:
+            yield ("consecutive",), f"a consecutive term must follow another {s.type} in the same record"
+        elif s.start is not None:
+            yield ("start",), "a consecutive term starts when the previous one ends; give no start"
+
+
+def _check_length(s: Sentence, props, tables: LegalTables) -> Found:
+    excluded = s.custody_form is not None and tables.custody_forms.get(s.custody_form, None) is not None \
+        and tables.custody_forms[s.custody_form].excluded
+    if s.length is None:
+        if props.length == "required" and not excluded:
+            yield ("length",), f"a {s.type} needs a length (days, weeks, months or years)"
+        return
+    if props.length == "none":
+        yield ("length",), f"a {s.type} has no length; remove it"
+    elif s.length == "until_further_order" and not props.until_further_order:
+        yield ("length",), f"a {s.type} cannot be made until further order"
+    elif s.length == "none" and props.length == "required":
+        yield ("length",), f"a {s.type} needs a length (days, weeks, months or years)"
+    elif isinstance(s.length, LengthSpec) and props.max_months is not None:
+        months = as_months(s.length.amount, s.length.unit, tables.days_per_month)
+        if months > props.max_months:
+            yield ("length",), (f"a {s.type} can be at most {props.max_months} months; "
+                                f"found {s.length.amount} {s.length.unit}")

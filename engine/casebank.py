@@ -1,0 +1,77 @@
+"""Casebank files: a case plus an `expect:` block; load them and compare a report with the expectations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path as FsPath
+from typing import Any
+
+from engine.assess import assess
+from engine.case_loader import case_from_data, read_document
+from engine.legal.tables import LegalTables
+from engine.problems import InputError, Problem
+
+RECORD_FIELDS = ("spent_on", "spent", "protected", "considered", "protected_from")
+EXPECT_KEYS = {"title", "why", "source", "barred_stop", "records", "outcome", "needs_information"}
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    file: FsPath
+    title: str
+    mismatches: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+
+def casebank_files(root: FsPath) -> list[FsPath]:
+    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml", ".json"} and p.is_file())
+
+
+def split_expect(file: FsPath) -> tuple[dict[str, Any], dict[str, Any], dict]:
+    data, lines = read_document(file)
+    if not isinstance(data, dict) or "expect" not in data:
+        raise InputError([Problem(str(file), ("expect",), "a casebank file needs an expect: block")])
+    expect = data.pop("expect")
+    unknown = set(expect) - EXPECT_KEYS
+    if unknown:
+        raise InputError([Problem(str(file), ("expect", k), f"unknown field; expected {sorted(EXPECT_KEYS)}")
+                          for k in sorted(unknown)])
+    return data, expect, lines
+
+
+def _norm(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def compare(report: dict[str, Any], expect: dict[str, Any]) -> list[str]:
+    out = []
+    if "barred_stop" in expect and report["barred_stop"]["stopped"] != expect["barred_stop"]:
+        out.append(f"barred_stop: expected {expect['barred_stop']}, got {report['barred_stop']['stopped']}")
+    if "outcome" in expect and report["outcome"] != expect["outcome"]:
+        out.append(f"outcome: expected {expect['outcome']}, got {report['outcome']}")
+    records = {r["id"]: r for r in report["records"]}
+    for rid, wanted in (expect.get("records") or {}).items():
+        got = records.get(rid)
+        if got is None:
+            out.append(f"{rid}: not in the report")
+            continue
+        for key, value in wanted.items():
+            if key == "disclosed":
+                out += [f"{rid}.disclosed.{lv}: expected {v}, got {got['disclosed'][lv]}"
+                        for lv, v in value.items() if got["disclosed"].get(lv) != v]
+            elif key not in RECORD_FIELDS:
+                out.append(f"{rid}.{key}: not a field the casebank can check")
+            elif got[key] != _norm(value):
+                out.append(f"{rid}.{key}: expected {_norm(value)}, got {got[key]}")
+    return out
+
+
+def run_case(file: FsPath, tables: LegalTables) -> tuple[CaseResult, dict[str, Any]]:
+    data, expect, lines = split_expect(file)
+    case = case_from_data(data, lines, str(file), tables)
+    report = assess(case, tables, case.assessed_on)
+    return CaseResult(file, str(expect.get("title", file.stem)), tuple(compare(report, expect))), report

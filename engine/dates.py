@@ -1,0 +1,48 @@
+"""Calendar arithmetic used by the legal layer: months with month-end clamping, ages."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from fractions import Fraction
+
+
+def add_months(start: date, months: int) -> date:
+    """Add calendar months, clamping to the end of a shorter month (31 Oct + 4 = 28/29 Feb)."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(start.day, last_day))
+
+
+def add_days(start: date, days: int) -> date:
+    return start + timedelta(days=days)
+
+
+def birthday_in(year: int, born: date, leap_day_birthday: tuple[int, int]) -> date:
+    """The day in `year` on which a person born on `born` attains a new age."""
+    if born.month == 2 and born.day == 29 and not calendar.isleap(year):
+        return date(year, *leap_day_birthday)
+    return date(year, born.month, born.day)
+
+
+def age_on(born: date, on: date, leap_day_birthday: tuple[int, int]) -> int:
+    """Completed years of age on `on`."""
+    years = on.year - born.year
+    return years if on >= birthday_in(on.year, born, leap_day_birthday) else years - 1
+
+
+def as_months(amount: int, unit: str, days_per_month: Fraction) -> Fraction:
+    """A length expressed in months, for choosing a band (days and weeks as fractions)."""
+    per_unit = {"months": Fraction(1), "years": Fraction(12),
+                "days": 1 / days_per_month, "weeks": 7 / days_per_month}
+    return amount * per_unit[unit]
+
+
+def add_length(start: date, amount: int, unit: str) -> date:
+    """The end of a term: the start plus its length in its own unit."""
+    if unit == "days":
+        return add_days(start, amount)
+    if unit == "weeks":
+        return add_days(start, 7 * amount)
+    return add_months(start, amount * (12 if unit == "years" else 1))

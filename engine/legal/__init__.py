@@ -1,0 +1,1 @@
+"""The legal layer: spent dates, drag-through, filtering and what may be considered."""

@@ -1,0 +1,169 @@
+"""The legal layer as one pure function: (case, tables, as-at date) -> what may be considered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from engine.case_model import Case
+from engine.legal.facts import Outcome, Reason, RecordFacts
+from engine.legal.filtering import FilterFacts, protection, record_class
+from engine.legal.spent import spent_as_at
+from engine.legal.spent_value import SpentOn
+from engine.legal.tables import LegalTables
+from engine.legal.worlds import Unknown, resolve, unknowns_of, world
+from engine.problems import InputError, Problem
+
+FIELDS = ("spent_on", "spent", "disclosed.basic", "disclosed.standard", "disclosed.enhanced",
+          "protected", "considered", "protected_from")
+
+
+@dataclass(frozen=True)
+class Undecided:
+    field: str
+    needs: tuple[str, ...]
+    if_favourable: object
+    if_unfavourable: object
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    id: str
+    kind: str
+    date: date
+    values: dict[str, object]           # FIELDS -> value, None where undecided
+    reasons: tuple[Reason, ...]
+    undecided: tuple[Undecided, ...] = ()
+
+
+@dataclass(frozen=True)
+class BarredStop:
+    stopped: bool | None
+    groups: tuple[str, ...]
+    reason: str
+    source: str
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LegalResult:
+    on: date
+    regime: str
+    filtering: str
+    records: tuple[RecordResult, ...]
+    barred: BarredStop
+    needs: tuple[str, ...]
+    changes: tuple[tuple[date, str, str], ...] = field(default=())
+
+
+def _flat(o: Outcome) -> dict[str, object]:
+    values: dict[str, object] = {"spent_on": o.spent_on, "spent": o.spent, "protected": o.protected,
+                                 "considered": o.considered, "protected_from": o.protected_from}
+    values.update({f"disclosed.{k}": v for k, v in o.disclosed.items()})
+    return values
+
+
+def _outcome(f: RecordFacts, spent_on: SpentOn, spent_reasons: tuple[Reason, ...], case: Case,
+             tables: LegalTables, on: date, convictions: int) -> Outcome:
+    frame = tables.filtering_on(on)
+    custodial = any(tables.sentence_types[s.type].custodial_for_filtering for s in f.sentences)
+    prot = protection(frame, FilterFacts(f, record_class(f), custodial, convictions == 1, spent_on), on)
+    spent = spent_on.spent_by(on)
+    disclosed = {name: (not spent) if lvl.shows == "unspent" else not prot.protected
+                 for name, lvl in tables.levels.items()}
+    level = tables.levels[case.role.check_level]
+    considered = not prot.protected and (not spent or level.exceptions_order)
+    return Outcome(spent_on, spent, disclosed, prot.protected, considered, prot.protected_from,
+                   (_age_reason(f),) + spent_reasons + (prot.reason, _considered_reason(prot.protected, spent, level)))
+
+
+def _age_reason(f: RecordFacts) -> Reason:
+    band = "youth (under 18)" if f.youth else "adult"
+    text = f"aged {f.age} on {f.date}: {band} periods and filtering rules apply"
+    if f.assumed:
+        text += f"; not given in the case, so decided only where it does not matter: {', '.join(f.assumed)}"
+    return Reason("age", text)
+
+
+def _considered_reason(protected: bool, spent: bool, level) -> Reason:
+    source = "ROA 1974 s.4; Exceptions Order 1975 art. 3 and 3ZA"
+    if protected:
+        return Reason("considered", "protected: must not be asked about nor taken into account", source=source)
+    if not spent:
+        return Reason("considered", "unspent: may be taken into account for any role", source=source)
+    if level.exceptions_order:
+        return Reason("considered", f"spent but not protected, and the role ({level.title.lower()}) is covered "
+                      "by the Exceptions Order: may be taken into account", source=source)
+    return Reason("considered", f"spent, and the role ({level.title.lower()}) is not covered by the "
+                  "Exceptions Order: must not be taken into account", source=source)
+
+
+def evaluate(records: list[RecordFacts], case: Case, tables: LegalTables, on: date) -> dict[str, Outcome]:
+    spent = spent_as_at(records, tables, on)
+    convictions = sum(1 for f in records if f.conviction)
+    return {f.id: _outcome(f, spent[f.id].value, spent[f.id].reasons, case, tables, on, convictions)
+            for f in records}
+
+
+def barred_stop(case: Case, tables: LegalTables) -> BarredStop:
+    groups = tuple(case.role.regulated_activity)
+    source = tables.barred.source
+    if not groups:
+        return BarredStop(False, (), "the role is not regulated activity with children or adults", source)
+    if case.certificate is None:
+        return BarredStop(None, (), "no certificate yet: barred-list status unknown", source,
+                          ("the DBS certificate (barred-list result)",))
+    barred = tuple(g for g in groups if case.certificate.barred.get(g) is True)
+    if barred:
+        return BarredStop(True, barred, f"barred from regulated activity with {', '.join(barred)}, which this "
+                          "role involves: it cannot be offered", source)
+    unknown = tuple(g for g in groups if case.certificate.barred.get(g) is None)
+    if unknown:
+        return BarredStop(None, (), f"the certificate does not show the {', '.join(unknown)} barred list",
+                          source, tuple(f"a barred-list check for {g}" for g in unknown))
+    return BarredStop(False, (), "not barred from the groups this role is regulated activity with", source)
+
+
+def assess_legal(case: Case, tables: LegalTables, on: date) -> LegalResult:
+    regime, frame = tables.regime_on(on), tables.filtering_on(on)
+    if regime is None or frame is None:
+        raise InputError([Problem(case.case_id, ("assessed_on",), f"no rehabilitation regime is in force on {on}")])
+    unknowns = unknowns_of(case, tables)
+    best = evaluate(resolve(case, tables, world(unknowns, True)), case, tables, on)
+    worst = evaluate(resolve(case, tables, world(unknowns, False)), case, tables, on)
+    flips = _flips(unknowns, best, worst, case, tables, on)
+    results = tuple(_merge(r.id, r.kind, r.date, best[r.id], worst[r.id], flips) for r in case.records)
+    barred = barred_stop(case, tables)
+    needs = tuple(sorted({n for r in results for u in r.undecided for n in u.needs} | set(barred.needs)))
+    return LegalResult(on, regime.id, frame.id, results, barred, needs, _changes(results, on))
+
+
+def _flips(unknowns: list[Unknown], best: dict, worst: dict, case: Case, tables: LegalTables,
+           on: date) -> dict[Unknown, dict[str, Outcome]]:
+    if all(_flat(best[k]) == _flat(worst[k]) for k in best):
+        return {}
+    return {u: evaluate(resolve(case, tables, world(unknowns, True, u)), case, tables, on) for u in unknowns}
+
+
+def _merge(rid: str, kind: str, day: date, best: Outcome, worst: Outcome, flips: dict) -> RecordResult:
+    b, w = _flat(best), _flat(worst)
+    values, undecided = {}, []
+    for name in FIELDS:
+        if b[name] == w[name]:
+            values[name] = b[name]
+            continue
+        values[name] = None
+        needs = tuple(u.needs for u, out in flips.items() if _flat(out[rid])[name] != b[name])
+        undecided.append(Undecided(name, needs or tuple(u.needs for u in flips), b[name], w[name]))
+    return RecordResult(rid, kind, day, values, best.reasons, tuple(undecided))
+
+
+def _changes(results: tuple[RecordResult, ...], on: date) -> tuple[tuple[date, str, str], ...]:
+    out = []
+    for r in results:
+        spent_on, protected_from = r.values["spent_on"], r.values["protected_from"]
+        if isinstance(spent_on, SpentOn) and spent_on.day and spent_on.day > on:
+            out.append((spent_on.day, r.id, "becomes spent"))
+        if protected_from is not None:
+            out.append((protected_from, r.id, "becomes protected (filtered)"))
+    return tuple(sorted(out))

@@ -1,0 +1,130 @@
+"""Spent dates under one regime: per sentence (term), per conviction, per caution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from engine.case_model import LengthSpec
+from engine.dates import add_length, add_months, as_months
+from engine.legal.facts import Reason, RecordFacts, Spent
+from engine.legal.spent_value import INDEFINITE, NEVER, WHEN_PAID, SpentOn, latest
+from engine.legal.tables import Band, LegalTables, Period, Regime
+
+
+@dataclass(frozen=True)
+class Term:
+    """A sentence as the law counts it: consecutive terms joined, an endorsement on its own."""
+
+    type: str
+    label: str
+    start: date
+    end: date | None            # None: no length given
+    months: Fraction | None     # the length, for band choice
+    until_further_order: bool
+    excluded_form: str | None
+    paid_on: date | None
+    drags: bool
+
+
+def _months_text(months: Fraction) -> str:
+    return f"{float(months):.2f}".rstrip("0").rstrip(".")
+
+
+def terms_of(facts: RecordFacts, tables: LegalTables) -> list[Term]:
+    terms: list[Term] = []
+    for index, s in enumerate(facts.sentences):
+        props = tables.sentence_types[s.type]
+        length = s.length if isinstance(s.length, LengthSpec) else None
+        months = as_months(length.amount, length.unit, tables.days_per_month) if length else None
+        form = s.custody_form if s.custody_form and tables.custody_forms[s.custody_form].excluded else None
+        if s.consecutive and terms:
+            prev = terms.pop()
+            end = add_length(prev.end, length.amount, length.unit)
+            terms.append(Term(prev.type, f"{prev.label}+[{index}] consecutive", prev.start, end,
+                              prev.months + months, False, prev.excluded_form or form, None, prev.drags))
+            continue
+        start = s.start or facts.date
+        terms.append(Term(s.type, f"sentences[{index}] {s.type}", start,
+                          add_length(start, length.amount, length.unit) if length else None, months,
+                          s.length == "until_further_order", form, s.paid_on, props.drags))
+        if s.endorsement:
+            terms.append(Term("endorsement", f"sentences[{index}] endorsement", facts.date, None, None,
+                              False, None, None, tables.endorsement.drags))
+    return terms
+
+
+def _band(bands: list[Band], months: Fraction) -> Band:
+    return next(b for b in bands if b.up_to_months is None or months <= b.up_to_months)
+
+
+def _evaluate(period: Period, term: Term, facts: RecordFacts, regime: Regime) -> tuple[SpentOn, str]:
+    if period.longest_of:
+        results = [_evaluate(p, term, facts, regime) for p in period.longest_of]
+        best = latest(*(v for v, _ in results))
+        return best, "the longest of: " + "; ".join(w for _, w in results)
+    if period.anchor == "immediate":
+        return SpentOn.on(facts.date), "spent at once"
+    if period.anchor == "payment":
+        if term.paid_on is None:
+            return WHEN_PAID, "spent when paid in full (not yet paid)"
+        return SpentOn.on(term.paid_on), f"spent when paid in full, on {term.paid_on}"
+    if period.anchor == "sentence_end" and term.end is None:
+        return _evaluate(regime.no_length, term, facts, regime)
+    base = facts.date if period.anchor == "conviction" else term.end
+    base_text = f"conviction on {facts.date}" if period.anchor == "conviction" else f"end of the term on {term.end}"
+    if period.bands is not None:
+        band = _band(period.bands, term.months)
+        band_text = f"term of {_months_text(term.months)} months"
+        if band.never or (band.never_if_schedule_18 and facts.schedule_18):
+            why = " for a Schedule 18 offence" if band.never_if_schedule_18 else ""
+            return NEVER, f"{band_text}{why}: excluded from rehabilitation, never spent"
+        buffer, band_text = (band.youth if facts.youth else band.adult), band_text + ", "
+    else:
+        buffer, band_text = (period.youth if facts.youth else period.adult), ""
+    who = "under 18" if facts.youth else "18 or over"
+    months = buffer.in_months
+    value = SpentOn.on(add_months(base, months))
+    return value, f"{band_text}{who} at conviction: {months} months after the {base_text}"
+
+
+def term_spent(term: Term, facts: RecordFacts, regime: Regime) -> tuple[SpentOn, Reason]:
+    period = regime.periods[term.type]
+    if term.excluded_form:
+        value, why = NEVER, f"{term.excluded_form.replace('_', ' ')}: excluded from rehabilitation, never spent"
+    elif term.until_further_order:
+        value, why = INDEFINITE, "made until further order: not spent while it stands"
+    else:
+        value, why = _evaluate(period, term, facts, regime)
+    note = " (assumed; see the rule file)" if period.assumed else ""
+    return value, Reason("period", f"{term.label}: {why} -> {value.text()}{note}", regime.id, period.source)
+
+
+@dataclass(frozen=True)
+class ConvictionSpent:
+    own: Spent            # every sentence, prohibition-type orders included
+    compare: SpentOn      # without the orders that neither drag nor are compared
+    excluded: bool        # a sentence excluded from rehabilitation: has no period to extend
+
+
+def conviction_spent(facts: RecordFacts, regime: Regime, tables: LegalTables) -> ConvictionSpent:
+    results = [(term, *term_spent(term, facts, regime)) for term in terms_of(facts, tables)]
+    own = latest(*(v for _, v, _ in results))
+    dragging = [v for t, v, _ in results if t.drags]
+    compare = latest(*dragging) if dragging else SpentOn.on(facts.date)
+    return ConvictionSpent(Spent(own, tuple(r for _, _, r in results)), compare, compare == NEVER)
+
+
+def caution_spent(facts: RecordFacts, regime: Regime) -> Spent:
+    period = regime.cautions.conditional if facts.conditional else regime.cautions.simple
+    if period.anchor == "immediate":
+        value, why = SpentOn.on(facts.date), "a simple caution, reprimand or warning is spent on the day it is given"
+    else:
+        months = (period.youth if facts.youth else period.adult).in_months
+        value = SpentOn.on(add_months(facts.date, months))
+        why = f"a conditional caution is spent {months} months after it is given"
+        if period.conditions_end_if_sooner and facts.conditions_end and facts.conditions_end < value.day:
+            value = SpentOn.on(facts.conditions_end)
+            why += f", or sooner when the conditions end ({facts.conditions_end})"
+    return Spent(value, (Reason("period", f"{why} -> {value.text()}", regime.id, period.source),))

@@ -1,0 +1,56 @@
+"""Spent dates for every record of a case, across the regimes up to the as-at date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from engine.legal.dragthrough import drag_through
+from engine.legal.facts import Reason, RecordFacts, Spent
+from engine.legal.periods import caution_spent, conviction_spent
+from engine.legal.spent_value import SpentOn, earliest, latest
+from engine.legal.tables import LegalTables, Regime
+
+
+def spent_under(regime: Regime, records: list[RecordFacts], tables: LegalTables) -> dict[str, Spent]:
+    """Every record's first spent day under one regime's periods, drag-through included."""
+    convictions = [(f, conviction_spent(f, regime, tables)) for f in records if f.conviction]
+    held = drag_through(convictions, tables.flag("same_day_convictions_linked"),
+                        tables.flag("summary_only_later_conviction_drags"))
+    out = {f.id: caution_spent(f, regime) for f in records if not f.conviction}
+    dates = {f.id: f.date for f in records}
+    for f, c in convictions:
+        h = held[f.id]
+        value = latest(c.own.value, h.value)
+        reasons = c.own.reasons
+        if c.own.value < value:
+            link = (f"{h.via} was convicted on {dates[h.via]} while this conviction was unspent"
+                    if dates[h.via] >= f.date else f"this conviction came while {h.via} was unspent")
+            text = f"drag-through: {link}, so it stays unspent until {value.text()} (the date of {h.origin})"
+            reasons += (Reason("drag", text, regime.id, "ROA 1974 s.6(4)"),)
+        elif c.compare < c.own.value:
+            reasons += (Reason("drag", "orders that impose a prohibition or disqualification keep this record "
+                               f"unspent until {c.own.value.text()} but do not hold other convictions",
+                               regime.id, "ROA 1974 s.6(5)"),)
+        out[f.id] = Spent(value, reasons)
+    return out
+
+
+def spent_as_at(records: list[RecordFacts], tables: LegalTables, on: date) -> dict[str, Spent]:
+    """Apply each regime in turn; a record spent before a regime began stays spent if that regime says so."""
+    result: dict[str, Spent] = {}
+    for regime in tables.regimes_up_to(on):
+        current = spent_under(regime, records, tables)
+        if result and regime.earlier_spent_stays_spent:
+            current = {rid: _carry(result[rid], now, regime) for rid, now in current.items()}
+        result = current
+    return result
+
+
+def _carry(before: Spent, now: Spent, regime: Regime) -> Spent:
+    start = SpentOn.on(regime.in_force.from_)
+    if not before.value < start or not before.value < now.value:
+        return now
+    value = earliest(before.value, now.value)
+    note = Reason("regime", f"already spent on {before.value.text()}, before {regime.title} came into force on "
+                  f"{regime.in_force.from_}: it stays spent", regime.id, regime.source)
+    return Spent(value, before.reasons + (note,))

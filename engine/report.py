@@ -1,0 +1,93 @@
+"""The report (spec/case-format.md "The report"): a plain, deterministic JSON document and a text view."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from engine import __version__
+from engine.case_model import Case
+from engine.legal.layer import LegalResult, RecordResult
+from engine.legal.spent_value import SpentOn
+
+REPORT_FORMAT = "report/1"
+LEVELS = ("basic", "standard", "enhanced")
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, SpentOn):
+        return value.text()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _record(r: RecordResult) -> dict[str, Any]:
+    v = r.values
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "date": r.date.isoformat(),
+        "spent_on": _plain(v["spent_on"]),
+        "spent": v["spent"],
+        "disclosed": {level: v[f"disclosed.{level}"] for level in LEVELS},
+        "protected": v["protected"],
+        "considered": v["considered"],
+        "protected_from": _plain(v["protected_from"]),
+        "reasons": [{"topic": x.topic, "text": x.text, "rule": x.rule, "source": x.source} for x in r.reasons],
+        "undecided": [{"field": u.field, "needs": list(u.needs), "if_favourable": _plain(u.if_favourable),
+                       "if_unfavourable": _plain(u.if_unfavourable)} for u in r.undecided],
+    }
+
+
+def build_report(case: Case, legal: LegalResult, rules_version: str) -> dict[str, Any]:
+    """The whole report as plain data; records sorted by date then id, so input order never matters."""
+    barred = legal.barred
+    return {
+        "format": REPORT_FORMAT,
+        "case_id": case.case_id,
+        "assessed_on": legal.on.isoformat(),
+        "rules_version": rules_version,
+        "engine_version": __version__,
+        "regimes": {"rehabilitation": legal.regime, "filtering": legal.filtering},
+        "outcome": "cannot_appoint" if barred.stopped else None,
+        "barred_stop": {"stopped": barred.stopped, "groups": list(barred.groups), "reason": barred.reason,
+                        "source": barred.source},
+        "records": [_record(r) for r in sorted(legal.records, key=lambda r: (r.date, r.id))],
+        "needs_information": list(legal.needs),
+        "changes": [{"date": d.isoformat(), "record": rid, "change": what} for d, rid, what in legal.changes],
+    }
+
+
+def _cell(value: object) -> str:
+    return {True: "yes", False: "no", None: "?"}.get(value, str(value)) if isinstance(value, (bool, type(None))) \
+        else str(value)
+
+
+def _cite(reason: dict[str, Any]) -> str:
+    parts = [p for p in (reason["rule"], reason["source"]) if p]
+    return f"  [{'; '.join(parts)}]" if parts else ""
+
+
+def render_text(report: dict[str, Any], reasons: bool = True) -> str:
+    head = ("record", "kind", "date", "spent on", "spent", "basic", "std", "enh", "protected", "considered")
+    rows = [head] + [(r["id"], r["kind"], r["date"], _cell(r["spent_on"]), _cell(r["spent"]),
+                      *(_cell(r["disclosed"][lv]) for lv in LEVELS), _cell(r["protected"]), _cell(r["considered"]))
+                     for r in report["records"]]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = [f"Case {report['case_id']} as at {report['assessed_on']} "
+             f"(rules {report['rules_version']}; {report['regimes']['rehabilitation']}, "
+             f"{report['regimes']['filtering']})", ""]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    stop = report["barred_stop"]
+    lines += ["", f"Barred-list stop: {_cell(stop['stopped'])} - {stop['reason']}"]
+    if report["needs_information"]:
+        lines += ["", "Needs information:"] + [f"  - {n}" for n in report["needs_information"]]
+    if report["changes"]:
+        lines += ["", "Dates of change:"] + [f"  {c['date']}  {c['record']} {c['change']}" for c in report["changes"]]
+    if reasons:
+        for r in report["records"]:
+            lines += ["", f"{r['id']} ({r['kind']}, {r['date']}):"]
+            lines += [f"  - {x['text']}" + _cite(x) for x in r["reasons"]]
+            lines += [f"  ? {u['field']} undecided: needs {'; '.join(u['needs'])}" for u in r["undecided"]]
+    return "\n".join(lines) + "\n"

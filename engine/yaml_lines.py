@@ -1,0 +1,65 @@
+"""Read YAML or JSON keeping the line of every field, and refusing duplicate keys."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from engine.problems import InputError, Path, Problem
+
+
+def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], dupes: list[tuple[Path, int]]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                dupes.append((path + (key,), key_node.start_mark.line + 1))
+            seen.add(key)
+            _walk(value_node, path + (key,), lines, dupes)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), lines, dupes)
+
+
+def parse(text: str, file: str) -> tuple[Any, dict[Path, int]]:
+    """Parse YAML (JSON is a subset) into plain data plus a map from field path to line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise_problem(file, (), f"not valid YAML or JSON: {getattr(exc, 'problem', exc)}", line)
+    lines: dict[Path, int] = {}
+    dupes: list[tuple[Path, int]] = []
+    if node is not None:
+        _walk(node, (), lines, dupes)
+    if dupes:
+        raise InputError([Problem(file, p, "duplicate key (the first value would be lost)", ln) for p, ln in dupes])
+    return data, lines
+
+
+def parse_json(text: str, file: str) -> tuple[Any, dict[Path, int]]:
+    """JSON is read as YAML so that lines are known, after checking it is strict JSON."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise_problem(file, (), f"not valid JSON: {exc.msg}", exc.lineno)
+    return parse(text, file)
+
+
+def line_of(lines: dict[Path, int], path: Path) -> int | None:
+    """The line of the deepest known prefix of the path."""
+    for cut in range(len(path), -1, -1):
+        if path[:cut] in lines:
+            return lines[path[:cut]]
+    return None
+
+
+def raise_problem(file: str, path: Path, message: str, line: int | None = None) -> None:
+    raise InputError([Problem(file, path, message, line)])
