@@ -27,8 +27,12 @@ class CaseResult:
         return not self.mismatches
 
 
+DEMO_DIR = "demo"   # plain cases for demonstrations, with no expectations
+
+
 def casebank_files(root: FsPath) -> list[FsPath]:
-    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml", ".json"} and p.is_file())
+    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml", ".json"} and p.is_file()
+                  and DEMO_DIR not in p.relative_to(root).parts)
 
 
 def split_expect(file: FsPath) -> tuple[dict[str, Any], dict[str, Any], dict]:

@@ -12,7 +12,7 @@ from engine.legal.tables import load_tables
 
 ROOT = Path(__file__).resolve().parents[1] / "casebank"
 TABLES = load_tables()
-CASES = [p for p in casebank_files(ROOT) if "demo" not in p.parts]
+CASES = casebank_files(ROOT)
 DEMOS = sorted((ROOT / "demo").glob("*.yaml"))
 
 
