@@ -100,6 +100,7 @@ def _check_conviction(record: Record, tables: LegalTables, age: int) -> Found:
         previous = record.sentences[index - 1] if index else None
         for path, message in _check_sentence(sentence, previous, record, tables, age):
             yield ("sentences", index) + path, message
+    yield from _check_chains(record, tables)
 
 
 def _check_sentence(s: Sentence, previous: Sentence | None, record: Record, tables: LegalTables, age: int) -> Found:
@@ -123,12 +124,38 @@ def _check_sentence(s: Sentence, previous: Sentence | None, record: Record, tabl
     if s.custody_form is not None and s.custody_form not in tables.custody_forms:
         yield ("custody_form",), _one_of(s.custody_form, tables.custody_forms, "custody form")
     if s.consecutive:
-        if not props.consecutive:
-            yield ("consecutive",), f"only custodial terms run consecutively, not {s.type}"
-        elif previous is None or previous.type != s.type:
-            yield ("consecutive",), f"a consecutive term must follow another {s.type} in the same record"
-        elif s.start is not None:
-            yield ("start",), "a consecutive term starts when the previous one ends; give no start"
+        yield from _check_consecutive(s, previous, props)
+
+
+def _check_consecutive(s: Sentence, previous: Sentence | None, props) -> Found:
+    if not props.consecutive:
+        yield ("consecutive",), f"only custodial terms run consecutively, not {s.type}"
+    elif previous is None or previous.type != s.type:
+        yield ("consecutive",), f"a consecutive term must follow another {s.type} in the same record"
+    elif s.start is not None:
+        yield ("start",), "a consecutive term starts when the previous one ends; give no start"
+    elif not (isinstance(s.length, LengthSpec) and isinstance(previous.length, LengthSpec)):
+        yield ("consecutive",), ("consecutive terms need a fixed length each; a life or other indeterminate "
+                                 "sentence has no end to follow")
+
+
+def _check_chains(record: Record, tables: LegalTables) -> Found:
+    """Consecutive terms are one term in law, so the statutory maximum applies to their total."""
+    total, first = None, 0
+    for index, s in enumerate(record.sentences):
+        props = tables.sentence_types.get(s.type)
+        if props is None or not isinstance(s.length, LengthSpec):
+            total = None
+            continue
+        months = as_months(s.length.amount, s.length.unit, tables.days_per_month)
+        if s.consecutive and total is not None:
+            total += months
+        else:
+            total, first = months, index
+        if s.consecutive and props.max_months is not None and total > props.max_months:
+            yield ("sentences", index, "length"), (
+                f"consecutive {s.type} terms from sentences[{first}] total {float(total):g} months; "
+                f"a {s.type} can be at most {props.max_months} months in all")
 
 
 def _check_length(s: Sentence, props, tables: LegalTables) -> Found:

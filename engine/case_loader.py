@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from pathlib import Path as FsPath
 from typing import Any
+
+from pydantic import ValidationError
 
 from engine.case_checks import check_case
 from engine.case_model import Case
@@ -33,12 +36,35 @@ def case_from_data(data: Any, lines: dict[Path, int], file: str, tables: LegalTa
         raise InputError([Problem(file, ("format",), f"unsupported format {data.get('format')!r}; expected case/1",
                                   line_of(lines, ("format",)))])
     case, problems = build(Case, data, file, lines)
+    if case is None:
+        case = _without_unknown_fields(data, problems)
     if case is not None:
         as_at = on or case.assessed_on
-        problems = [Problem(file, p, msg, line_of(lines, p)) for p, msg in check_case(case, tables, as_at)]
+        problems += [Problem(file, p, msg, line_of(lines, p)) for p, msg in check_case(case, tables, as_at)]
     if problems:
         raise InputError(problems)
     return case
+
+
+def _without_unknown_fields(data: dict, problems: list[Problem]) -> Case | None:
+    """The case with its unknown fields set aside, so that they do not hide the other problems.
+
+    Only unknown fields are set aside: they carry nothing the engine reads. Any other structural
+    problem stops here, since checking a half-read case would report guesses.
+    """
+    unknown = [p.path for p in problems if p.message.startswith("unknown field")]
+    if len(unknown) != len(problems):
+        return None
+    pruned = copy.deepcopy(data)
+    for path in unknown:
+        parent = pruned
+        for part in path[:-1]:
+            parent = parent[part]
+        parent.pop(path[-1], None)
+    try:
+        return Case.model_validate(pruned)
+    except ValidationError:
+        return None
 
 
 def load_case(path: FsPath, tables: LegalTables, on: date | None = None) -> Case:

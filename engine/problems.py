@@ -20,10 +20,14 @@ class Problem:
     path: Path
     message: str
     line: int | None = None
+    column: int | None = None
+    rule: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {path_text(self.path)}: {self.message}"
+        where += f":{self.column}" if self.line and self.column else ""
+        rule = f" [{self.rule}]" if self.rule else ""
+        return f"{where}:{rule} {path_text(self.path)}: {self.message}"
 
 
 class InputError(Exception):

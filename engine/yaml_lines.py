@@ -9,9 +9,11 @@ import yaml
 
 from engine.problems import InputError, Path, Problem
 
+Position = tuple[int, int]
 
-def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], dupes: list[tuple[Path, int]]) -> None:
-    lines[path] = node.start_mark.line + 1
+
+def _walk(node: yaml.Node, path: Path, marks: dict[Path, Position], dupes: list[tuple[Path, int]]) -> None:
+    marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -19,15 +21,21 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], dupes: list[tuple
             if key in seen:
                 dupes.append((path + (key,), key_node.start_mark.line + 1))
             seen.add(key)
-            _walk(value_node, path + (key,), lines, dupes)
-            lines[path + (key,)] = key_node.start_mark.line + 1
+            _walk(value_node, path + (key,), marks, dupes)
+            marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), lines, dupes)
+            _walk(item, path + (index,), marks, dupes)
 
 
 def parse(text: str, file: str) -> tuple[Any, dict[Path, int]]:
     """Parse YAML (JSON is a subset) into plain data plus a map from field path to line."""
+    data, marks = parse_positions(text, file)
+    return data, {path: line for path, (line, _) in marks.items()}
+
+
+def parse_positions(text: str, file: str) -> tuple[Any, dict[Path, Position]]:
+    """Parse YAML into plain data plus a map from field path to (line, column)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -35,13 +43,13 @@ def parse(text: str, file: str) -> tuple[Any, dict[Path, int]]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise_problem(file, (), f"not valid YAML or JSON: {getattr(exc, 'problem', exc)}", line)
-    lines: dict[Path, int] = {}
+    marks: dict[Path, Position] = {}
     dupes: list[tuple[Path, int]] = []
     if node is not None:
-        _walk(node, (), lines, dupes)
+        _walk(node, (), marks, dupes)
     if dupes:
         raise InputError([Problem(file, p, "duplicate key (the first value would be lost)", ln) for p, ln in dupes])
-    return data, lines
+    return data, marks
 
 
 def parse_json(text: str, file: str) -> tuple[Any, dict[Path, int]]:

@@ -44,10 +44,11 @@ class Spent:
 
 @dataclass(frozen=True)
 class Held:
-    """A conviction's drag-through result: its comparison date after linking, and by whom."""
+    """A conviction's drag-through result: its comparison date after linking, the convictions
+    it is linked with, and the one whose own date it now shares."""
 
     value: SpentOn
-    via: str | None = None
+    linked: tuple[str, ...] = ()
     origin: str | None = None
 
 

@@ -17,15 +17,13 @@ def spent_under(regime: Regime, records: list[RecordFacts], tables: LegalTables)
     held = drag_through(convictions, tables.flag("same_day_convictions_linked"),
                         tables.flag("summary_only_later_conviction_drags"))
     out = {f.id: caution_spent(f, regime) for f in records if not f.conviction}
-    dates = {f.id: f.date for f in records}
     for f, c in convictions:
         h = held[f.id]
         value = latest(c.own.value, h.value)
         reasons = c.own.reasons
         if c.own.value < value:
-            link = (f"{h.via} was convicted on {dates[h.via]} while this conviction was unspent"
-                    if dates[h.via] >= f.date else f"this conviction came while {h.via} was unspent")
-            text = f"drag-through: {link}, so it stays unspent until {value.text()} (the date of {h.origin})"
+            text = (f"drag-through: linked with {', '.join(h.linked)} (one convicted while the other was unspent); "
+                    f"all stay unspent until {value.text()}, the date of {h.origin}")
             reasons += (Reason("drag", text, regime.id, "ROA 1974 s.6(4)"),)
         elif c.compare < c.own.value:
             reasons += (Reason("drag", "orders that impose a prohibition or disqualification keep this record "
