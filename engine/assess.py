@@ -7,9 +7,14 @@ from typing import Any
 
 from engine.case_model import Case
 from engine.legal.layer import assess_legal
-from engine.legal.tables import LegalTables
 from engine.report import build_report
+from engine.rulebase import Rules
+from engine.rules.catalogue import derive_facts
+from engine.rules.native import evaluate
 
 
-def assess(case: Case, tables: LegalTables, on: date) -> dict[str, Any]:
-    return build_report(case, assess_legal(case, tables, on), tables.version)
+def assess(case: Case, rules: Rules, on: date) -> dict[str, Any]:
+    legal = assess_legal(case, rules, on)
+    case_facts, record_facts = derive_facts(case, legal, rules.tables)
+    evaluation = evaluate(rules.book, case_facts, record_facts, on)
+    return build_report(case, legal, evaluation, rules)

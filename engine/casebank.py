@@ -9,8 +9,8 @@ from typing import Any
 
 from engine.assess import assess
 from engine.case_loader import case_from_data, read_document
-from engine.legal.tables import LegalTables
 from engine.problems import InputError, Problem
+from engine.rulebase import Rules
 
 RECORD_FIELDS = ("spent_on", "spent", "protected", "considered", "protected_from")
 EXPECT_KEYS = {"title", "why", "source", "barred_stop", "records", "outcome", "needs_information"}
@@ -74,8 +74,8 @@ def compare(report: dict[str, Any], expect: dict[str, Any]) -> list[str]:
     return out
 
 
-def run_case(file: FsPath, tables: LegalTables) -> tuple[CaseResult, dict[str, Any]]:
+def run_case(file: FsPath, rules: Rules) -> tuple[CaseResult, dict[str, Any]]:
     data, expect, lines = split_expect(file)
-    case = case_from_data(data, lines, str(file), tables)
-    report = assess(case, tables, case.assessed_on)
+    case = case_from_data(data, lines, str(file), rules.tables)
+    report = assess(case, rules, case.assessed_on)
     return CaseResult(file, str(expect.get("title", file.stem)), tuple(compare(report, expect))), report

@@ -12,8 +12,8 @@ from typing import Any
 from engine.assess import assess
 from engine.case_loader import load_case
 from engine.casebank import casebank_files, run_case
-from engine.legal.tables import LegalTables, load_tables
 from engine.problems import InputError
+from engine.rulebase import Rules, load_rules
 from engine.schema import case_schema
 
 EXIT_INVALID = 2
@@ -30,10 +30,10 @@ def _dump(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
-def cmd_assess(args: argparse.Namespace, tables: LegalTables) -> int:
-    case = load_case(Path(args.case), tables, args.on)
+def cmd_assess(args: argparse.Namespace, rules: Rules) -> int:
+    case = load_case(Path(args.case), rules.tables, args.on)
     on = args.on or case.assessed_on or date.today()
-    report = assess(case, tables, on)
+    report = assess(case, rules, on)
     if args.json:
         sys.stdout.write(_dump(report))
     else:
@@ -43,16 +43,16 @@ def cmd_assess(args: argparse.Namespace, tables: LegalTables) -> int:
     return 0
 
 
-def cmd_schema(args: argparse.Namespace, tables: LegalTables) -> int:
-    sys.stdout.write(_dump(case_schema(tables)))
+def cmd_schema(args: argparse.Namespace, rules: Rules) -> int:
+    sys.stdout.write(_dump(case_schema(rules.tables)))
     return 0
 
 
-def cmd_casebank_check(args: argparse.Namespace, tables: LegalTables) -> int:
+def cmd_casebank_check(args: argparse.Namespace, rules: Rules) -> int:
     results = []
     for file in casebank_files(Path(args.dir)):
         try:
-            results.append(run_case(file, tables)[0])
+            results.append(run_case(file, rules)[0])
         except InputError as exc:
             results.append(type("R", (), {"file": file, "title": "invalid input", "passed": False,
                                           "mismatches": tuple(str(p) for p in exc.problems)})())
@@ -95,7 +95,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.func(args, load_tables(args.rules))
+        return args.func(args, load_rules(args.rules))
     except InputError as exc:
         sys.stderr.write(f"fairchance: invalid input ({len(exc.problems)} problem"
                          f"{'s' if len(exc.problems) != 1 else ''}):\n{exc}\n")

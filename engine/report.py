@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from engine import __version__
 from engine.case_model import Case
 from engine.legal.layer import LegalResult, RecordResult
 from engine.legal.spent_value import SpentOn
+from engine.rulebase import Rules
+from engine.rules.native import Evaluation
 
 REPORT_FORMAT = "report/1"
 LEVELS = ("basic", "standard", "enhanced")
@@ -19,10 +22,16 @@ def _plain(value: object) -> Any:
         return value.text()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else float(value)
+    if isinstance(value, (frozenset, set)):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
-def _record(r: RecordResult) -> dict[str, Any]:
+def _record(r: RecordResult, factors: dict[str, Any]) -> dict[str, Any]:
     v = r.values
     return {
         "id": r.id,
@@ -34,28 +43,40 @@ def _record(r: RecordResult) -> dict[str, Any]:
         "protected": v["protected"],
         "considered": v["considered"],
         "protected_from": _plain(v["protected_from"]),
+        "factors": _plain(factors),
         "reasons": [{"topic": x.topic, "text": x.text, "rule": x.rule, "source": x.source} for x in r.reasons],
         "undecided": [{"field": u.field, "needs": list(u.needs), "if_favourable": _plain(u.if_favourable),
                        "if_unfavourable": _plain(u.if_unfavourable)} for u in r.undecided],
     }
 
 
-def build_report(case: Case, legal: LegalResult, rules_version: str) -> dict[str, Any]:
+def build_report(case: Case, legal: LegalResult, evaluation: Evaluation, rules: Rules) -> dict[str, Any]:
     """The whole report as plain data; records sorted by date then id, so input order never matters."""
     barred = legal.barred
+    sets = rules.book.stage("assessment")
+    record_factors = [n for s in sets if s.scope == "record" for n in s.produces]
+    case_factors = [n for s in sets if s.scope == "case" for n in s.produces]
+    records = sorted(legal.records, key=lambda r: (r.date, r.id))
     return {
         "format": REPORT_FORMAT,
         "case_id": case.case_id,
         "assessed_on": legal.on.isoformat(),
-        "rules_version": rules_version,
+        "rules_version": rules.version,
         "engine_version": __version__,
         "regimes": {"rehabilitation": legal.regime, "filtering": legal.filtering},
         "outcome": "cannot_appoint" if barred.stopped else None,
         "barred_stop": {"stopped": barred.stopped, "groups": list(barred.groups), "reason": barred.reason,
                         "source": barred.source},
-        "records": [_record(r) for r in sorted(legal.records, key=lambda r: (r.date, r.id))],
+        "records": [_record(r, {n: evaluation.record_facts[r.id][n] for n in record_factors}) for r in records],
+        "factors": _plain({n: evaluation.case_facts[n] for n in case_factors}),
+        "findings": [_plain({"ruleset": f.ruleset, "rule": f.rule, "title": f.title, "subject": f.subject,
+                             "outputs": f.outputs, "text": f.text, "source": list(f.source)})
+                     for f in evaluation.findings],
         "needs_information": list(legal.needs),
         "changes": [{"date": d.isoformat(), "record": rid, "change": what} for d, rid, what in legal.changes],
+        "trace": [_plain({"ruleset": e.ruleset, "rule": e.rule, "subject": e.subject, "in_force": e.in_force,
+                          "matched": e.matched, "seen": e.seen, "failed": e.failed, "outputs": e.outputs})
+                  for e in evaluation.trace],
     }
 
 

@@ -8,10 +8,11 @@ import pytest
 from engine.assess import assess
 from engine.case_loader import case_from_data, load_case
 from engine.casebank import casebank_files, run_case, split_expect
-from engine.legal.tables import load_tables
+from engine.rulebase import load_rules
 
 ROOT = Path(__file__).resolve().parents[1] / "casebank"
-TABLES = load_tables()
+RULES = load_rules()
+TABLES = RULES.tables
 CASES = casebank_files(ROOT)
 DEMOS = sorted((ROOT / "demo").glob("*.yaml"))
 
@@ -22,7 +23,7 @@ def test_the_casebank_is_large_enough():
 
 @pytest.mark.parametrize("file", CASES, ids=lambda p: p.name)
 def test_case_meets_its_expectations(file):
-    result, _ = run_case(file, TABLES)
+    result, _ = run_case(file, RULES)
     assert result.passed, "\n".join(result.mismatches)
 
 
@@ -33,11 +34,11 @@ def test_case_gives_the_same_report_as_json(file, tmp_path):
     as_json = tmp_path / (file.stem + ".json")
     as_json.write_text(json.dumps(data, default=str), encoding="utf-8")
     from_json = load_case(as_json, TABLES)
-    assert assess(from_json, TABLES, from_json.assessed_on) == assess(case, TABLES, case.assessed_on)
+    assert assess(from_json, RULES, from_json.assessed_on) == assess(case, RULES, case.assessed_on)
 
 
 @pytest.mark.parametrize("file", DEMOS, ids=lambda p: p.name)
 def test_demo_cases_are_valid_and_assess(file):
     case = load_case(file, TABLES)
-    report = assess(case, TABLES, case.assessed_on)
+    report = assess(case, RULES, case.assessed_on)
     assert {r["id"] for r in report["records"]} == {r.id for r in case.records}

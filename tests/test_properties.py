@@ -13,10 +13,13 @@ from typing import Any
 import pytest
 from hypothesis import assume, example, given, note, settings
 from hypothesis import strategies as st
-from strategies import CAUTION_KINDS, LAST_DAY, MAX_RECORDS, TABLES, case_dump, cases, validate, with_records
+from strategies import CAUTION_KINDS, LAST_DAY, MAX_RECORDS, case_dump, cases, validate, with_records
 
 from engine.assess import assess
 from engine.problems import InputError
+from engine.rulebase import load_rules
+
+RULES = load_rules()
 
 FILTERING_2020 = date(2020, 11, 28)      # the 2013 single-conviction rule ends (SI 2020/1373)
 PCSC_2023 = date(2023, 10, 28)          # rehabilitation periods and filtering rules of 28 October 2023
@@ -26,7 +29,7 @@ RESULT_FIELDS = ("spent_on", "spent", "disclosed", "protected", "considered")
 
 
 def report_of(case, on: date | None = None) -> dict[str, Any]:
-    return assess(case, TABLES, on or case.assessed_on)
+    return assess(case, RULES, on or case.assessed_on)
 
 
 def by_id(report: dict[str, Any]) -> dict[str, dict[str, Any]]:

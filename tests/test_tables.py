@@ -77,15 +77,16 @@ def test_changing_a_period_in_data_changes_the_result(rules_copy):
 
     from engine.assess import assess
     from engine.case_model import Case
+    from engine.rulebase import load_rules
 
     case = Case.model_validate({
         "format": "case/1", "case_id": "T-1", "applicant": {"date_of_birth": "1990-01-01"},
         "role": {"check_level": "basic"},
         "records": [{"id": "R1", "kind": "conviction", "date": "2024-01-10", "sentences": [{"type": "fine"}]}]})
     on = date(2027, 1, 1)
-    assert assess(case, load_tables(), on)["records"][0]["spent_on"] == "2025-01-10"
+    assert assess(case, load_rules(), on)["records"][0]["spent_on"] == "2025-01-10"
     _edit(rules_copy / "legal/rehabilitation-periods.yaml",
           "      fine: {anchor: conviction, adult: {years: 1}, youth: {months: 6}, source: \"ROA 1974 s.5(2) Table: "
           "fine, 1 year", "      fine: {anchor: conviction, adult: {years: 2}, youth: {months: 6}, source: \"ROA 1974 "
           "s.5(2) Table: fine, 1 year")
-    assert assess(case, load_tables(rules_copy), on)["records"][0]["spent_on"] == "2026-01-10"
+    assert assess(case, load_rules(rules_copy), on)["records"][0]["spent_on"] == "2026-01-10"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from engine.case_model import Case
 from engine.legal.facts import Outcome, Reason, RecordFacts
@@ -13,6 +14,13 @@ from engine.legal.spent_value import SpentOn
 from engine.legal.tables import LegalTables
 from engine.legal.worlds import Unknown, resolve, unknowns_of, world
 from engine.problems import InputError, Problem
+from engine.rules.book import CompiledSet
+from engine.rules.native import EvaluationError, run_set
+
+if TYPE_CHECKING:
+    from engine.rulebase import Rules
+
+CONSIDERATION = "legal.consideration"
 
 FIELDS = ("spent_on", "spent", "disclosed.basic", "disclosed.standard", "disclosed.enhanced",
           "protected", "considered", "protected_from")
@@ -64,17 +72,28 @@ def _flat(o: Outcome) -> dict[str, object]:
 
 
 def _outcome(f: RecordFacts, spent_on: SpentOn, spent_reasons: tuple[Reason, ...], case: Case,
-             tables: LegalTables, on: date, convictions: int) -> Outcome:
+             tables: LegalTables, consider: CompiledSet, on: date, convictions: int) -> Outcome:
     frame = tables.filtering_on(on)
     custodial = any(tables.sentence_types[s.type].custodial_for_filtering for s in f.sentences)
     prot = protection(frame, FilterFacts(f, record_class(f), custodial, convictions == 1, spent_on), on)
     spent = spent_on.spent_by(on)
     disclosed = {name: (not spent) if lvl.shows == "unspent" else not prot.protected
                  for name, lvl in tables.levels.items()}
-    level = tables.levels[case.role.check_level]
-    considered = not prot.protected and (not spent or level.exceptions_order)
+    considered, reason = _consideration(consider, prot.protected, spent, case, tables, on, f.id)
     return Outcome(spent_on, spent, disclosed, prot.protected, considered, prot.protected_from,
-                   (_age_reason(f),) + spent_reasons + (prot.reason, _considered_reason(prot.protected, spent, level)))
+                   (_age_reason(f),) + spent_reasons + (prot.reason, reason))
+
+
+def _consideration(consider: CompiledSet, protected: bool, spent: bool, case: Case, tables: LegalTables,
+                   on: date, subject: str) -> tuple[bool, Reason]:
+    """The consideration step is a decision table in rules/legal/consideration.rules.yaml."""
+    facts = {"protected": protected, "spent": spent,
+             "role.exceptions_order": tables.levels[case.role.check_level].exceptions_order}
+    outputs, matched = run_set(consider, facts, on, subject)
+    if outputs["considered"] is None:
+        raise EvaluationError(f"{consider.name}: no row covers {facts} for {subject}")
+    rule = matched[0]
+    return outputs["considered"], Reason("considered", rule.title, rule.id, "; ".join(rule.source))
 
 
 def _age_reason(f: RecordFacts) -> Reason:
@@ -85,23 +104,11 @@ def _age_reason(f: RecordFacts) -> Reason:
     return Reason("age", text)
 
 
-def _considered_reason(protected: bool, spent: bool, level) -> Reason:
-    source = "ROA 1974 s.4; Exceptions Order 1975 art. 3 and 3ZA"
-    if protected:
-        return Reason("considered", "protected: must not be asked about nor taken into account", source=source)
-    if not spent:
-        return Reason("considered", "unspent: may be taken into account for any role", source=source)
-    if level.exceptions_order:
-        return Reason("considered", f"spent but not protected, and the role ({level.title.lower()}) is covered "
-                      "by the Exceptions Order: may be taken into account", source=source)
-    return Reason("considered", f"spent, and the role ({level.title.lower()}) is not covered by the "
-                  "Exceptions Order: must not be taken into account", source=source)
-
-
-def evaluate(records: list[RecordFacts], case: Case, tables: LegalTables, on: date) -> dict[str, Outcome]:
-    spent = spent_as_at(records, tables, on)
+def evaluate(records: list[RecordFacts], case: Case, rules: Rules, on: date) -> dict[str, Outcome]:
+    spent = spent_as_at(records, rules.tables, on)
     convictions = sum(1 for f in records if f.conviction)
-    return {f.id: _outcome(f, spent[f.id].value, spent[f.id].reasons, case, tables, on, convictions)
+    consider = rules.book.get(CONSIDERATION)
+    return {f.id: _outcome(f, spent[f.id].value, spent[f.id].reasons, case, rules.tables, consider, on, convictions)
             for f in records}
 
 
@@ -124,25 +131,26 @@ def barred_stop(case: Case, tables: LegalTables) -> BarredStop:
     return BarredStop(False, (), "not barred from the groups this role is regulated activity with", source)
 
 
-def assess_legal(case: Case, tables: LegalTables, on: date) -> LegalResult:
+def assess_legal(case: Case, rules: Rules, on: date) -> LegalResult:
+    tables = rules.tables
     regime, frame = tables.regime_on(on), tables.filtering_on(on)
     if regime is None or frame is None:
         raise InputError([Problem(case.case_id, ("assessed_on",), f"no rehabilitation regime is in force on {on}")])
     unknowns = unknowns_of(case, tables)
-    best = evaluate(resolve(case, tables, world(unknowns, True)), case, tables, on)
-    worst = evaluate(resolve(case, tables, world(unknowns, False)), case, tables, on)
-    flips = _flips(unknowns, best, worst, case, tables, on)
+    best = evaluate(resolve(case, tables, world(unknowns, True)), case, rules, on)
+    worst = evaluate(resolve(case, tables, world(unknowns, False)), case, rules, on)
+    flips = _flips(unknowns, best, worst, case, rules, on)
     results = tuple(_merge(r.id, r.kind, r.date, best[r.id], worst[r.id], flips) for r in case.records)
     barred = barred_stop(case, tables)
     needs = tuple(sorted({n for r in results for u in r.undecided for n in u.needs} | set(barred.needs)))
     return LegalResult(on, regime.id, frame.id, results, barred, needs, _changes(results, on))
 
 
-def _flips(unknowns: list[Unknown], best: dict, worst: dict, case: Case, tables: LegalTables,
+def _flips(unknowns: list[Unknown], best: dict, worst: dict, case: Case, rules: Rules,
            on: date) -> dict[Unknown, dict[str, Outcome]]:
     if all(_flat(best[k]) == _flat(worst[k]) for k in best):
         return {}
-    return {u: evaluate(resolve(case, tables, world(unknowns, True, u)), case, tables, on) for u in unknowns}
+    return {u: evaluate(resolve(case, rules.tables, world(unknowns, True, u)), case, rules, on) for u in unknowns}
 
 
 def _merge(rid: str, kind: str, day: date, best: Outcome, worst: Outcome, flips: dict) -> RecordResult:

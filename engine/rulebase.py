@@ -1,0 +1,36 @@
+"""Everything under rules/, loaded once: the legal tables and the compiled rule sets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.legal.tables import LegalTables, load_tables
+from engine.problems import InputError
+from engine.rules.book import RuleBook, load_rulebook
+
+
+@dataclass(frozen=True)
+class Rules:
+    tables: LegalTables
+    book: RuleBook
+
+    @property
+    def version(self) -> str:
+        return self.tables.version
+
+
+def load_rules(rules_dir: Path | None = None) -> Rules:
+    """Both halves, with the problems of both reported together."""
+    problems, tables, book = [], None, None
+    try:
+        tables = load_tables(rules_dir)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        book = load_rulebook(rules_dir)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return Rules(tables, book)

@@ -1,0 +1,251 @@
+"""Load every rule-set file, check it against the fact catalogue, compile it, and order the sets.
+
+Problems name the file, line and column, the rule id and what was expected; a misspelt fact
+says which names are close. All problems are reported together.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Any
+
+from engine.legal.tables import InForce, LegalTables, default_rules_dir, rules_version
+from engine.problems import InputError, Path, Problem
+from engine.rules.catalogue import CATALOGUE
+from engine.rules.conditions import Check, compile_when, facts_read
+from engine.rules.model import Example, Produced, Rule, RuleSetFile
+from engine.rules.unary import TestSyntaxError
+from engine.validation import problems_from
+from engine.yaml_lines import Position, parse_positions
+
+RULE_FILE_GLOB = "*.rules.yaml"
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: str
+    title: str
+    checks: tuple[Check, ...]
+    then: dict[str, Any]
+    finding: str | None
+    source: tuple[str, ...]
+    in_force: InForce
+    examples: tuple[Example, ...]
+    where: str                      # file:line of the rule, for messages
+
+
+@dataclass(frozen=True)
+class CompiledSet:
+    name: str
+    title: str
+    file: str
+    scope: str
+    stage: str
+    policy: str                     # unique | first | collect | rules (every matching rule fires)
+    applies_to: tuple[Check, ...]
+    needs: tuple[str, ...]
+    produces: dict[str, Produced]
+    inputs: tuple[str, ...]
+    rules: tuple[CompiledRule, ...]
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    version: str
+    sets: tuple[CompiledSet, ...]   # in dependency order
+
+    def get(self, name: str) -> CompiledSet:
+        return next(s for s in self.sets if s.name == name)
+
+    def stage(self, stage: str) -> tuple[CompiledSet, ...]:
+        return tuple(s for s in self.sets if s.stage == stage)
+
+    def fact_type(self, name: str) -> str | None:
+        if name in CATALOGUE:
+            return CATALOGUE[name].type
+        return next((s.produces[name].type for s in self.sets if name in s.produces), None)
+
+
+class _Reader:
+    """Collects the problems of one file with their positions."""
+
+    def __init__(self, file: str, marks: dict[Path, Position]):
+        self.file, self.marks, self.problems = file, marks, []
+
+    def add(self, path: Path, message: str, rule: str | None = None) -> None:
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.marks:
+                line, column = self.marks[path[:cut]]
+                break
+        else:
+            line = column = None
+        self.problems.append(Problem(self.file, path, message, line, column, rule))
+
+    def where(self, path: Path) -> str:
+        line = self.marks.get(path, (0, 0))[0]
+        return f"{self.file}:{line}"
+
+
+def _rule_path(rs: RuleSetFile, index: int) -> Path:
+    return ("table", "rows", index) if rs.table else ("rules", index)
+
+
+def _close(name: str, known: set[str]) -> str:
+    near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+
+
+def _check_names(rs: RuleSetFile, index: int, rule: Rule, checks: tuple[Check, ...], known: dict[str, str],
+                 reader: _Reader) -> None:
+    path = _rule_path(rs, index) + ("when",)
+    record_names = {n for n, scope in known.items() if scope == "record"}
+    for check in checks:
+        names = facts_read(check.over) if check.quantifier else {check.fact}
+        allowed = record_names | set(known) if (rs.scope == "record" or check.quantifier) else \
+            {n for n, s in known.items() if s == "case"}
+        for name in sorted(names):
+            if name not in known:
+                reader.add(path + (name,), f"unknown fact {name!r}{_close(name, set(known))}", rule.id)
+            elif name not in allowed:
+                reader.add(path + (name,), f"{name!r} is a record fact; a case rule reads it inside "
+                           "any_record, all_records, no_record or count_records", rule.id)
+            elif name not in rs.needs:
+                reader.add(path + (name,), f"reads {name!r}, which the rule set does not list under needs", rule.id)
+    outputs = set(rs.table.outputs) if rs.table else set(rs.produces)
+    for name, value in rule.then.items():
+        if name not in outputs:
+            reader.add(_rule_path(rs, index) + ("then", name), f"sets {name!r}, which is not among the outputs "
+                       f"{sorted(outputs)}", rule.id)
+        elif not _fits(rs.produces.get(name), value):
+            reader.add(_rule_path(rs, index) + ("then", name), f"value {value!r} does not fit the declared "
+                       f"{rs.produces[name].type} fact {name!r}", rule.id)
+    if rs.table:
+        for check in checks:
+            for name in sorted(facts_read((check,))):
+                if name not in rs.table.inputs:
+                    reader.add(path + (check.fact,), f"{name!r} is not one of the table's inputs "
+                               f"{rs.table.inputs}", rule.id)
+
+
+def _fits(produced: Produced | None, value: Any) -> bool:
+    if produced is None:
+        return True
+    if produced.type == "bool":
+        return isinstance(value, bool)
+    if produced.type in ("number", "months"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if produced.type in ("word", "set"):
+        return isinstance(value, str) and (produced.values is None or value in produced.values)
+    return True
+
+
+def _compile_rule(rs: RuleSetFile, index: int, rule: Rule, known: dict[str, str],
+                  reader: _Reader) -> CompiledRule | None:
+    try:
+        checks = compile_when(rule.when)
+    except (TestSyntaxError, ValueError) as exc:
+        reader.add(_rule_path(rs, index) + ("when",), str(exc), rule.id)
+        return None
+    _check_names(rs, index, rule, checks, known, reader)
+    return CompiledRule(rule.id, rule.title, checks, dict(rule.then), rule.finding, tuple(rule.source),
+                        rule.in_force, tuple(rule.examples), reader.where(_rule_path(rs, index)))
+
+
+def _read_file(path: FsPath) -> tuple[RuleSetFile | None, _Reader]:
+    data, marks = parse_positions(path.read_text(encoding="utf-8"), str(path))
+    reader = _Reader(str(path), marks)
+    try:
+        return RuleSetFile.model_validate(data), reader
+    except Exception as exc:  # pydantic ValidationError: re-expressed with positions
+        for p in problems_from(exc, str(path), {k: v[0] for k, v in marks.items()}):
+            reader.add(p.path, p.message, _rule_id_at(data, p.path))
+        return None, reader
+
+
+def _rule_id_at(data: Any, path: Path) -> str | None:
+    try:
+        node = data[path[0]][path[1]][path[2]] if path[:2] == ("table", "rows") else data[path[0]][path[1]]
+        return node.get("id")
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+
+
+def _known_facts(files: list[RuleSetFile]) -> dict[str, str]:
+    known = {name: spec.scope for name, spec in CATALOGUE.items()}
+    for rs in files:
+        if rs.stage != "legal":
+            known.update(dict.fromkeys(rs.produces, rs.scope))
+    return known
+
+
+def _order(sets: list[CompiledSet]) -> tuple[list[CompiledSet], list[str]]:
+    """Dependency order (a set after the sets producing what it needs); cycles are refused."""
+    producer = {fact: s.name for s in sets if s.stage != "legal" for fact in s.produces}
+    deps = {s.name: {producer[n] for n in s.needs if n in producer} - {s.name} for s in sets}
+    ordered, done = [], set()
+    while len(done) < len(sets):
+        ready = sorted(n for n in deps if n not in done and deps[n] <= done)
+        if not ready:
+            cycle = sorted(n for n in deps if n not in done)
+            return ordered, [f"rule sets depend on each other in a cycle: {', '.join(cycle)}"]
+        done |= set(ready)
+        ordered += [s for s in sets if s.name in ready]
+    return ordered, []
+
+
+def load_rulebook(rules_dir: FsPath | None = None, tables: LegalTables | None = None) -> RuleBook:
+    rules_dir = rules_dir or default_rules_dir()
+    read = [(path, *_read_file(path)) for path in sorted(rules_dir.rglob(RULE_FILE_GLOB))]
+    problems = [p for _, _, reader in read for p in reader.problems]
+    files = [rs for _, rs, _ in read if rs is not None]
+    known = _known_facts(files)
+    compiled: list[CompiledSet] = []
+    for path, rs, reader in read:
+        if rs is None:
+            continue
+        reader.problems = []
+        compiled.append(_compile_set(rs, str(path), known, reader))
+        problems += reader.problems
+    problems += _duplicates(compiled)
+    ordered, cycle = _order(compiled)
+    problems += [Problem(str(rules_dir), (), message) for message in cycle]
+    if problems:
+        raise InputError(problems)
+    return RuleBook(rules_version(rules_dir), tuple(ordered))
+
+
+def _compile_set(rs: RuleSetFile, file: str, known: dict[str, str], reader: _Reader) -> CompiledSet:
+    for name in rs.needs:
+        if name not in known:
+            reader.add(("needs",), f"needs unknown fact {name!r}{_close(name, set(known))}")
+    if rs.stage == "legal":
+        for name, produced in rs.produces.items():
+            if name not in CATALOGUE or CATALOGUE[name].type != produced.type:
+                reader.add(("produces", name), "a legal-stage rule set produces a catalogue fact of the same type")
+    applies: tuple[Check, ...] = ()
+    try:
+        applies = compile_when(rs.applies_to)
+    except (TestSyntaxError, ValueError) as exc:
+        reader.add(("applies_to",), str(exc))
+    rules = rs.table.rows if rs.table else rs.rules
+    compiled = tuple(c for i, rule in enumerate(rules) if (c := _compile_rule(rs, i, rule, known, reader)))
+    return CompiledSet(rs.ruleset, rs.title, file, rs.scope, rs.stage,
+                       rs.table.hit_policy if rs.table else "rules", applies, tuple(rs.needs), dict(rs.produces),
+                       tuple(rs.table.inputs) if rs.table else (), compiled)
+
+
+def _duplicates(sets: list[CompiledSet]) -> list[Problem]:
+    out, seen, producers = [], {}, {}
+    for s in sets:
+        if s.name in seen:
+            out.append(Problem(s.file, ("ruleset",), f"rule set {s.name!r} is also defined in {seen[s.name]}"))
+        seen[s.name] = s.file
+        for fact in s.produces:
+            if s.stage != "legal" and fact in CATALOGUE:
+                out.append(Problem(s.file, ("produces", fact), f"{fact!r} is a catalogue fact; choose another name"))
+            if fact in producers and s.stage != "legal":
+                out.append(Problem(s.file, ("produces", fact), f"{fact!r} is also produced by {producers[fact]}"))
+            producers.setdefault(fact, s.name)
+    return out

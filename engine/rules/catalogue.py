@@ -1,0 +1,186 @@
+"""The fact catalogue: every fact a rule may read, its type and meaning, derived from a case.
+
+The catalogue is code, and docs/fact-catalogue.md is generated from it
+(`fairchance rules facts --markdown`), so a rule can only name a fact that exists.
+Record facts are evaluated once per record; case facts once per case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from engine.case_model import Case, LengthSpec, Record
+from engine.dates import age_on, as_months
+from engine.legal.spent_value import SpentOn
+from engine.legal.tables import LegalTables
+
+if TYPE_CHECKING:
+    from engine.legal.layer import LegalResult, RecordResult
+
+TYPES = ("bool", "word", "number", "months", "date", "set")
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a fact is derived from, for one record (or none, for case facts)."""
+
+    case: Case
+    legal: LegalResult
+    tables: LegalTables
+    record: Record | None = None
+    result: RecordResult | None = None
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    scope: str            # case | record
+    type: str             # one of TYPES
+    description: str
+    derive: Callable[[Source], Any]
+    vocabulary: str | None = None   # the rules/ vocabulary its words come from (see VOCABULARIES)
+    optional: bool = False          # may be missing (not given, or undecided by the legal layer)
+
+
+# Where the words of a word or set fact come from, by vocabulary name.
+VOCABULARIES: dict[str, tuple[str, Callable[[LegalTables], Any]]] = {
+    "record_kinds": ("rules/legal/record-kinds.yaml", lambda t: t.kinds),
+    "offence_categories": ("rules/legal/offence-categories.yaml", lambda t: t.categories),
+    "sentence_types": ("rules/legal/sentence-types.yaml", lambda t: t.sentence_types),
+    "check_levels": ("rules/legal/check-levels.yaml", lambda t: t.levels),
+    "barred_groups": ("rules/legal/check-levels.yaml", lambda t: t.barred.groups),
+    "duties": ("rules/vocabularies/role.yaml", lambda t: t.duties),
+    "settings": ("rules/vocabularies/role.yaml", lambda t: t.settings),
+}
+
+
+def words_of(spec: FactSpec, tables: LegalTables) -> list[str] | None:
+    return sorted(VOCABULARIES[spec.vocabulary][1](tables)) if spec.vocabulary else None
+
+
+def _months_between(start: date, end: date) -> Fraction:
+    """Whole and part months from start to end (for 'years since' tests written as durations)."""
+    whole = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return Fraction(max(whole, 0))
+
+
+def _custody_months(s: Source) -> Fraction:
+    total = Fraction(0)
+    current = Fraction(0)
+    for sentence in s.record.sentences:
+        props = s.tables.sentence_types[sentence.type]
+        if not props.custodial_for_filtering or not isinstance(sentence.length, LengthSpec):
+            continue
+        months = as_months(sentence.length.amount, sentence.length.unit, s.tables.days_per_month)
+        current = current + months if sentence.consecutive else months
+        total = max(total, current)
+    return total
+
+
+def _value(s: Source, name: str) -> Any:
+    value = s.result.values[name]
+    return value.day if isinstance(value, SpentOn) else value
+
+
+def _specified(s: Source) -> bool | None:
+    r = s.record
+    if r.specified_offence is not None:
+        return r.specified_offence
+    category = s.tables.categories.get(r.offence_category or "")
+    return category.specified if category and category.specified != "varies" else None
+
+
+def _age(s: Source) -> int:
+    return age_on(s.case.applicant.date_of_birth, s.record.date, s.tables.leap_day_birthday)
+
+
+RECORD_FACTS: tuple[FactSpec, ...] = (
+    FactSpec("kind", "record", "word", "the kind of record (conviction, caution, ...)", lambda s: s.record.kind,
+             "record_kinds"),
+    FactSpec("conviction", "record", "bool", "the record is a conviction (not a caution)",
+             lambda s: s.tables.kinds[s.record.kind].conviction),
+    FactSpec("offence_category", "record", "word", "the offence category, if given",
+             lambda s: s.record.offence_category, "offence_categories", optional=True),
+    FactSpec("specified", "record", "bool", "on the DBS list of specified offences (missing if not known)", _specified,
+             optional=True),
+    FactSpec("custodial", "record", "bool", "a custodial sentence, suspended included",
+             lambda s: any(s.tables.sentence_types[x.type].custodial_for_filtering for x in s.record.sentences)),
+    FactSpec("custody_months", "record", "months", "the longest custodial term, consecutive terms joined (0 if none)",
+             _custody_months),
+    FactSpec("sentence_types", "record", "set", "the types of sentence imposed",
+             lambda s: frozenset(x.type for x in s.record.sentences), "sentence_types"),
+    FactSpec("age_at_record", "record", "number", "age in years on the date of conviction or caution",
+             lambda s: Fraction(_age(s))),
+    FactSpec("time_since_record", "record", "months", "time from the conviction or caution to the assessment date",
+             lambda s: _months_between(s.record.date, s.legal.on)),
+    FactSpec("time_since_offence", "record", "months", "time from the offence to the assessment date (missing if "
+             "no offence date)", lambda s: _months_between(s.record.offence_date, s.legal.on)
+             if s.record.offence_date else None, optional=True),
+    FactSpec("spent", "record", "bool", "spent as at the assessment date (missing if undecided)",
+             lambda s: _value(s, "spent"), optional=True),
+    FactSpec("spent_on", "record", "date", "first spent day (missing if never, indefinite, unpaid or undecided)",
+             lambda s: _value(s, "spent_on"), optional=True),
+    FactSpec("protected", "record", "bool", "protected (filtered) (missing if undecided)",
+             lambda s: _value(s, "protected"), optional=True),
+    FactSpec("considered", "record", "bool", "may lawfully be taken into account (missing if undecided)",
+             lambda s: _value(s, "considered"), optional=True),
+    FactSpec("disclosed_standard", "record", "bool", "would appear on a standard or enhanced certificate",
+             lambda s: _value(s, "disclosed.standard"), optional=True),
+    FactSpec("self_disclosed", "record", "bool", "declared by the applicant before the certificate (missing if not "
+             "recorded)", lambda s: s.record.self_disclosed, optional=True),
+)
+
+
+CASE_FACTS: tuple[FactSpec, ...] = (
+    FactSpec("role.check_level", "case", "word", "the role's DBS check level", lambda s: s.case.role.check_level,
+             "check_levels"),
+    FactSpec("role.exceptions_order", "case", "bool", "the role is covered by the Exceptions Order",
+             lambda s: s.tables.levels[s.case.role.check_level].exceptions_order),
+    FactSpec("role.duties", "case", "set", "the role's duties", lambda s: frozenset(s.case.role.duties),
+             "duties"),
+    FactSpec("role.setting", "case", "word", "the role's setting", lambda s: s.case.role.setting,
+             "settings", optional=True),
+    FactSpec("role.regulated_activity", "case", "set", "groups the role is regulated activity with",
+             lambda s: frozenset(s.case.role.regulated_activity), "barred_groups"),
+    FactSpec("certificate.present", "case", "bool", "the DBS certificate has been returned",
+             lambda s: s.case.certificate is not None),
+    FactSpec("certificate.police_information", "case", "bool", "the chief officer added information (enhanced)",
+             lambda s: s.case.certificate.police_information if s.case.certificate else None, optional=True),
+    FactSpec("barred_stop", "case", "bool", "barred from a group the role is regulated activity with (missing if "
+             "not known)", lambda s: s.legal.barred.stopped, optional=True),
+    FactSpec("records.count", "case", "number", "the number of records on the case",
+             lambda s: Fraction(len(s.case.records))),
+    FactSpec("needs_information", "case", "bool", "the legal layer could not decide something without more facts",
+             lambda s: bool(s.legal.needs)),
+)
+
+CATALOGUE: dict[str, FactSpec] = {f.name: f for f in RECORD_FACTS + CASE_FACTS}
+
+
+def derive_facts(case: Case, legal: LegalResult, tables: LegalTables) -> tuple[dict, dict[str, dict]]:
+    """Case facts, and record facts by record id, as the rules see them."""
+    base = Source(case, legal, tables)
+    case_facts = {f.name: f.derive(base) for f in CASE_FACTS}
+    results = {r.id: r for r in legal.records}
+    record_facts = {}
+    for record in case.records:
+        src = Source(case, legal, tables, record, results[record.id])
+        record_facts[record.id] = {f.name: f.derive(src) for f in RECORD_FACTS}
+    return case_facts, record_facts
+
+
+def catalogue_markdown() -> str:
+    lines = ["# Fact catalogue", "", "Generated from `engine/rules/catalogue.py` by "
+             "`fairchance rules facts --markdown`; do not edit by hand.", "",
+             "Rules read these facts by name. Record facts are read once per record, case facts once per case;",
+             "rule sets add the facts they declare under `produces`. A missing value is shown as `missing`.", "",
+             "| fact | scope | type | meaning | words from |", "|---|---|---|---|---|"]
+    for f in CATALOGUE.values():
+        words = VOCABULARIES[f.vocabulary][0] if f.vocabulary else ""
+        lines.append(f"| `{f.name}` | {f.scope} | {f.type}{' (may be missing)' if f.optional else ''} | "
+                     f"{f.description} | {words} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,87 @@
+"""Conditions: the `when` of a rule, compiled into checks with a readable failure for the trace.
+
+A condition maps fact names to unary tests (engine/rules/unary.py). Case-scope rule sets may
+also quantify over the case's records:
+
+    any_record:   {considered: true, offence_category: "theft, fraud"}
+    all_records:  {spent: true}
+    no_record:    {custodial: true, considered: true}
+    count_records: {where: {considered: true}, is: ">= 3"}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from engine.rules.unary import Test, parse_test
+
+QUANTIFIERS = ("any_record", "all_records", "no_record", "count_records")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One condition: a fact and its test, or a quantifier over the records."""
+
+    fact: str
+    test: Test
+    over: tuple[Check, ...] = ()       # for quantifiers: the per-record conditions
+    quantifier: str | None = None
+
+    def describe(self) -> str:
+        if self.quantifier is None:
+            return f"{self.fact}: {self.test.text}"
+        inner = ", ".join(c.describe() for c in self.over)
+        return f"{self.quantifier} ({inner})" + ("" if self.quantifier != "count_records" else f" {self.test.text}")
+
+
+def compile_when(when: dict[str, Any]) -> tuple[Check, ...]:
+    checks = []
+    for fact, raw in when.items():
+        if fact in QUANTIFIERS:
+            checks.append(_quantifier(fact, raw))
+        else:
+            checks.append(Check(fact, parse_test(raw)))
+    return tuple(checks)
+
+
+def _quantifier(name: str, raw: Any) -> Check:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{name} takes a mapping of record facts to tests")
+    if name == "count_records":
+        extra = set(raw) - {"where", "is"}
+        if extra or "is" not in raw:
+            raise ValueError("count_records takes `where` (record facts to tests) and `is` (a number test)")
+        return Check(name, parse_test(raw["is"]), compile_when(raw.get("where") or {}), name)
+    return Check(name, parse_test("-"), compile_when(raw), name)
+
+
+def first_failure(checks: tuple[Check, ...], facts: dict[str, Any],
+                  records: list[dict[str, Any]] | None = None) -> tuple[Check, Any] | None:
+    """The first check that fails, with the value it saw; None when all hold."""
+    for check in checks:
+        seen = _value(check, facts, records)
+        if not (check.test(seen) if check.quantifier in (None, "count_records") else seen):
+            return check, seen
+    return None
+
+
+def _value(check: Check, facts: dict[str, Any], records: list[dict[str, Any]] | None) -> Any:
+    if check.quantifier is None:
+        return facts.get(check.fact)
+    matching = [r for r in records or [] if first_failure(check.over, {**facts, **r}) is None]
+    if check.quantifier == "count_records":
+        return Fraction(len(matching))
+    if check.quantifier == "any_record":
+        return bool(matching)
+    if check.quantifier == "all_records":
+        return len(matching) == len(records or [])
+    return not matching
+
+
+def facts_read(checks: tuple[Check, ...]) -> set[str]:
+    out = set()
+    for c in checks:
+        out |= facts_read(c.over) if c.quantifier else {c.fact}
+    return out
