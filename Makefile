@@ -9,7 +9,7 @@ DEMO ?= casebank/demo/peer-support-worker.yaml
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,durable]'
 	touch $(STAMP)
 
 run: $(STAMP)

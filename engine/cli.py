@@ -9,11 +9,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engine.assess import assess
+from engine.assess import ENGINES, assess
 from engine.case_loader import load_case
 from engine.casebank import casebank_files, run_case
 from engine.problems import InputError
 from engine.rulebase import Rules, load_rules
+from engine.rules.catalogue import CATALOGUE, catalogue_markdown, words_of
+from engine.rules.durable_eval import DurableUnavailable
+from engine.rules.examples import run_examples
+from engine.rules.lint import lint
 from engine.schema import case_schema
 
 EXIT_INVALID = 2
@@ -33,7 +37,7 @@ def _dump(data: Any) -> str:
 def cmd_assess(args: argparse.Namespace, rules: Rules) -> int:
     case = load_case(Path(args.case), rules.tables, args.on)
     on = args.on or case.assessed_on or date.today()
-    report = assess(case, rules, on)
+    report = assess(case, rules, on, args.engine)
     if args.json:
         sys.stdout.write(_dump(report))
     else:
@@ -70,6 +74,71 @@ def cmd_casebank_check(args: argparse.Namespace, rules: Rules) -> int:
     return 0 if results and all(r.passed for r in results) else 1
 
 
+def cmd_rules_lint(args: argparse.Namespace, rules: Rules) -> int:
+    issues = lint(rules.book, rules.tables)
+    if args.json:
+        sys.stdout.write(_dump([{"where": i.where, "ruleset": i.ruleset, "rule": i.rule, "message": i.message}
+                                for i in issues]))
+    else:
+        sys.stdout.write("".join(f"{i}\n" for i in issues))
+        sets = len(rules.book.sets)
+        count = sum(len(s.rules) for s in rules.book.sets)
+        sys.stdout.write(f"{sets} rule sets, {count} rules and rows: {len(issues)} problem"
+                         f"{'s' if len(issues) != 1 else ''} (rules {rules.version})\n")
+    return 1 if issues else 0
+
+
+def cmd_rules_test(args: argparse.Namespace, rules: Rules) -> int:
+    results = run_examples(rules.book)
+    if args.json:
+        sys.stdout.write(_dump([{"ruleset": r.ruleset, "rule": r.rule, "example": r.number, "passed": r.passed,
+                                 "problem": r.problem} for r in results]))
+    else:
+        for r in results:
+            if not r.passed or args.verbose:
+                sys.stdout.write(f"{'PASS' if r.passed else 'FAIL'}  {r.rule} example {r.number}"
+                                 f"{'' if r.passed else f' ({r.where}): {r.problem}'}\n")
+        failed = sum(not r.passed for r in results)
+        sys.stdout.write(f"{len(results) - failed} passed, {failed} failed\n")
+    return 0 if all(r.passed for r in results) else 1
+
+
+def cmd_rules_facts(args: argparse.Namespace, rules: Rules) -> int:
+    if args.markdown:
+        sys.stdout.write(catalogue_markdown())
+    else:
+        sys.stdout.write(_dump([{"name": f.name, "scope": f.scope, "type": f.type, "optional": f.optional,
+                                 "description": f.description, "words": words_of(f, rules.tables)}
+                                for f in CATALOGUE.values()]))
+    return 0
+
+
+def cmd_rules_list(args: argparse.Namespace, rules: Rules) -> int:
+    for s in rules.book.sets:
+        sys.stdout.write(f"{s.name} ({s.scope}, {s.policy}, {s.stage}): {s.title}\n")
+        for r in s.rules:
+            until = f" to {r.in_force.to}" if r.in_force.to else ""
+            sys.stdout.write(f"  {r.id}: {r.title} [from {r.in_force.from_}{until}; {'; '.join(r.source)}]\n")
+    return 0
+
+
+def _rules_parsers(sub: argparse._SubParsersAction) -> None:
+    rules = sub.add_parser("rules", help="the rule files: lint, test their examples, list them, the fact catalogue")
+    rsub = rules.add_subparsers(dest="rules_command", required=True)
+    lint_p = rsub.add_parser("lint", help="check the rule files; exit 1 on any problem")
+    lint_p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    lint_p.set_defaults(func=cmd_rules_lint)
+    test_p = rsub.add_parser("test", help="run every rule's inline examples")
+    test_p.add_argument("--json", action="store_true", help="print the results as JSON")
+    test_p.add_argument("--verbose", action="store_true", help="list passing examples too")
+    test_p.set_defaults(func=cmd_rules_test)
+    facts_p = rsub.add_parser("facts", help="the fact catalogue rules may read")
+    facts_p.add_argument("--markdown", action="store_true", help="as the Markdown page in docs/")
+    facts_p.set_defaults(func=cmd_rules_facts)
+    rsub.add_parser("list", help="every rule set and rule with its source and dates").set_defaults(
+        func=cmd_rules_list)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="fairchance", description="Fair recruitment decisions: which criminal "
                                   "records may lawfully be considered, explained and sourced.")
@@ -80,6 +149,8 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--on", type=_date, help="assess as at this date (YYYY-MM-DD), overriding assessed_on")
     a.add_argument("--json", action="store_true", help="print the report as JSON")
     a.add_argument("--brief", action="store_true", help="the table only, without the reasons")
+    a.add_argument("--engine", choices=ENGINES, default="native",
+                   help="the rule evaluator: native (default, with the full trace) or durable (durable_rules)")
     a.set_defaults(func=cmd_assess)
     s = sub.add_parser("schema", help="print the JSON Schema of a case file")
     s.set_defaults(func=cmd_schema)
@@ -89,6 +160,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?", default=str(Path(__file__).resolve().parents[1] / "casebank"))
     check.add_argument("--json", action="store_true", help="print the results as JSON")
     check.set_defaults(func=cmd_casebank_check)
+    _rules_parsers(sub)
     return top
 
 
@@ -96,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args, load_rules(args.rules))
+    except DurableUnavailable as exc:
+        sys.stderr.write(f"fairchance: {exc}\n")
+        return EXIT_INVALID
     except InputError as exc:
         sys.stderr.write(f"fairchance: invalid input ({len(exc.problems)} problem"
                          f"{'s' if len(exc.problems) != 1 else ''}):\n{exc}\n")

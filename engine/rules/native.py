@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -90,15 +91,29 @@ def _combine(cset: CompiledSet, matched: list[CompiledRule], subject: str) -> di
     return outputs
 
 
-def run_set(cset: CompiledSet, facts: dict[str, Any], on: date, subject: str = "case",
-            records: list[dict] | None = None, trace: list[TraceEntry] | None = None) -> tuple[dict, list]:
-    """One rule set on one subject: its outputs and the rules that matched."""
+Matcher = Callable[[CompiledSet, dict, "list[dict] | None", str, date, "list[TraceEntry] | None"],
+                   "list[CompiledRule]"]
+
+
+def native_matches(cset: CompiledSet, facts: dict[str, Any], records: list[dict] | None, subject: str, on: date,
+                   trace: list[TraceEntry] | None) -> list[CompiledRule]:
+    """The rules whose conditions hold, in file order (a first-hit table stops at the first)."""
     matched = []
     for rule in cset.rules:
         if _consult(cset, rule, facts, records, subject, on, trace):
             matched.append(rule)
             if cset.policy == "first":
                 break
+    return matched
+
+
+def run_set(cset: CompiledSet, facts: dict[str, Any], on: date, subject: str = "case",
+            records: list[dict] | None = None, trace: list[TraceEntry] | None = None,
+            matcher: Matcher = native_matches) -> tuple[dict, list]:
+    """One rule set on one subject: its outputs and the rules that matched."""
+    matched = matcher(cset, facts, records, subject, on, trace)
+    if cset.policy == "first":
+        matched = matched[:1]
     return _combine(cset, matched, subject), matched
 
 
@@ -107,7 +122,7 @@ def _finding(cset: CompiledSet, rule: CompiledRule, subject: str) -> Finding:
 
 
 def evaluate(book: RuleBook, case_facts: dict[str, Any], record_facts: dict[str, dict[str, Any]], on: date,
-             with_trace: bool = True) -> Evaluation:
+             with_trace: bool = True, matcher: Matcher = native_matches) -> Evaluation:
     """Every assessment-stage rule set in dependency order; records in id order."""
     result = Evaluation(dict(case_facts), {k: dict(v) for k, v in record_facts.items()})
     trace = result.trace if with_trace else None
@@ -122,12 +137,12 @@ def evaluate(book: RuleBook, case_facts: dict[str, Any], record_facts: dict[str,
                         trace.append(TraceEntry(cset.name, "(applies_to)", rid, True, False, {},
                                                 f"{skipped[0].describe()} (saw {_show(skipped[1])})"))
                     continue
-                outputs, matched = run_set(cset, facts, on, rid, None, trace)
+                outputs, matched = run_set(cset, facts, on, rid, None, trace, matcher)
                 result.record_facts[rid].update(outputs)
                 result.findings += [_finding(cset, r, rid) for r in matched]
         else:
             records = [result.record_facts[rid] for rid in sorted(result.record_facts)]
-            outputs, matched = run_set(cset, result.case_facts, on, "case", records, trace)
+            outputs, matched = run_set(cset, result.case_facts, on, "case", records, trace, matcher)
             result.case_facts.update(outputs)
             result.findings += [_finding(cset, r, "case") for r in matched]
     return result
