@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO ?= casebank/demo/peer-support-worker.yaml
 
-.PHONY: run test lint clean
+.PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -19,8 +19,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 test: lint
+	$(VENV)/bin/fairchance rules lint
+	$(VENV)/bin/fairchance rules test
 	$(VENV)/bin/fairchance casebank check
 	$(VENV)/bin/pytest
+
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/rules_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -63,8 +63,9 @@ def _check_record(record: Record, case: Case, tables: LegalTables, on: date | No
         yield ("kind",), _one_of(record.kind, tables.kinds, "record kind")
         return
     age = age_on(born, record.date, tables.leap_day_birthday)
-    if kind.youth_only and age >= 18:
-        yield ("kind",), f"a {record.kind} is given only to under-18s, but the applicant was {age} on {record.date}"
+    if kind.youth_only and age >= tables.adult_age:
+        yield ("kind",), (f"a {record.kind} is given only to under-{tables.adult_age}s, but the applicant was "
+                          f"{age} on {record.date}")
     yield from _check_category(record, tables)
     if kind.conviction:
         yield from _check_conviction(record, tables, age)
@@ -109,8 +110,9 @@ def _check_sentence(s: Sentence, previous: Sentence | None, record: Record, tabl
         yield ("type",), _one_of(s.type, tables.sentence_types, "sentence type")
         return
     yield from _check_length(s, props, tables)
-    if props.youth_only and age >= 18:
-        yield ("type",), f"a {s.type} is made only for under-18s, but the applicant was {age} at conviction"
+    if props.youth_only and age >= tables.adult_age:
+        yield ("type",), (f"a {s.type} is made only for under-{tables.adult_age}s, but the applicant was {age} "
+                          "at conviction")
     if s.start is not None and s.start < record.date:
         yield ("start",), f"the sentence starts {s.start}, before the conviction {record.date}"
     if s.paid_on is not None and not props.paid_on:

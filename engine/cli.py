@@ -18,6 +18,7 @@ from engine.rules.catalogue import CATALOGUE, catalogue_markdown, words_of
 from engine.rules.durable_eval import DurableUnavailable
 from engine.rules.examples import run_examples
 from engine.rules.lint import lint
+from engine.rules.native import EvaluationError
 from engine.schema import case_schema
 
 EXIT_INVALID = 2
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args, load_rules(args.rules))
-    except DurableUnavailable as exc:
+    except (DurableUnavailable, EvaluationError) as exc:
         sys.stderr.write(f"fairchance: {exc}\n")
         return EXIT_INVALID
     except InputError as exc:

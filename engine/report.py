@@ -76,7 +76,7 @@ def build_report(case: Case, legal: LegalResult, evaluation: Evaluation, rules: 
         "changes": [{"date": d.isoformat(), "record": rid, "change": what} for d, rid, what in legal.changes],
         "trace": [_plain({"ruleset": e.ruleset, "rule": e.rule, "subject": e.subject, "in_force": e.in_force,
                           "matched": e.matched, "seen": e.seen, "failed": e.failed, "outputs": e.outputs})
-                  for e in evaluation.trace],
+                  for e in evaluation.trace_entries()],
     }
 
 

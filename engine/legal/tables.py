@@ -100,6 +100,7 @@ class Regime(Strict):
     in_force: InForce
     source: str
     earlier_spent_stays_spent: bool
+    parameter: str | None = None
     no_length: Period
     cautions: Cautions
     periods: dict[str, Period]
@@ -237,7 +238,8 @@ class CategoriesFile(Strict):
 
 
 class Parameter(Strict):
-    value: float | bool | str
+    value: int | float | bool | str
+    applied_by: Literal["engine", "rehabilitation-periods.yaml"]
     in_force: InForce
     choice: str
     alternatives: list[str]
@@ -311,8 +313,12 @@ class LegalTables:
     def flag(self, name: str) -> bool:
         return bool(self.parameters[name].value)
 
+    @property
+    def adult_age(self) -> int:
+        return int(self.parameters["adult_age"].value)
 
-REQUIRED_PARAMETERS = ("band_days_per_month", "leap_day_birthday",
+
+REQUIRED_PARAMETERS = ("adult_age", "band_days_per_month", "leap_day_birthday",
                        "summary_only_later_conviction_drags", "same_day_convictions_linked")
 
 
@@ -391,6 +397,9 @@ def _cross_check(t: LegalTables, rules_dir: FsPath, lines: dict[str, dict]) -> l
     params_file = str(rules_dir / "legal/parameters.yaml")
     out += [Problem(params_file, ("parameters", name), "required parameter is missing")
             for name in REQUIRED_PARAMETERS if name not in t.parameters]
+    named = {r.parameter for r in t.regimes} | {p.parameter for r in t.regimes for p in r.periods.values()}
+    out += [Problem(str(rules_dir / periods_file), (), f"names parameter {name!r}, which parameters.yaml lacks")
+            for name in sorted(named - set(t.parameters) - {None})]
     return out
 
 

@@ -7,14 +7,15 @@ says which names are close. All problems are reported together.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
 from engine.legal.tables import InForce, LegalTables, default_rules_dir, rules_version
 from engine.problems import InputError, Path, Problem
 from engine.rules.catalogue import CATALOGUE
-from engine.rules.conditions import Check, compile_when, facts_read
+from engine.rules.conditions import Check, compile_match, compile_when, facts_read
 from engine.rules.model import Example, Produced, Rule, RuleSetFile
 from engine.rules.unary import TestSyntaxError
 from engine.validation import problems_from
@@ -34,6 +35,10 @@ class CompiledRule:
     in_force: InForce
     examples: tuple[Example, ...]
     where: str                      # file:line of the rule, for messages
+    holds: Callable[[dict, list | None], bool] = field(compare=False, repr=False, default=None)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "holds", compile_match(self.checks))
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class CompiledSet:
     produces: dict[str, Produced]
     inputs: tuple[str, ...]
     rules: tuple[CompiledRule, ...]
+    by_date: dict = field(default_factory=dict, compare=False, repr=False)   # rules in force, by date
 
 
 @dataclass(frozen=True)
@@ -229,6 +235,17 @@ def _compile_set(rs: RuleSetFile, file: str, known: dict[str, str], reader: _Rea
         applies = compile_when(rs.applies_to)
     except (TestSyntaxError, ValueError) as exc:
         reader.add(("applies_to",), str(exc))
+    if applies and rs.scope == "case":
+        reader.add(("applies_to",), "applies_to selects records; a case-scope rule set has none")
+    for name in sorted(facts_read(applies)):
+        if name not in known:
+            reader.add(("applies_to", name), f"unknown fact {name!r}{_close(name, set(known))}")
+        elif name not in rs.needs:
+            reader.add(("applies_to", name), f"reads {name!r}, which the rule set does not list under needs")
+    if rs.table:
+        for name in rs.table.outputs:
+            if name not in rs.produces:
+                reader.add(("table", "outputs"), f"output {name!r} is not declared under produces")
     rules = rs.table.rows if rs.table else rs.rules
     compiled = tuple(c for i, rule in enumerate(rules) if (c := _compile_rule(rs, i, rule, known, reader)))
     return CompiledSet(rs.ruleset, rs.title, file, rs.scope, rs.stage,

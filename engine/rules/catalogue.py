@@ -62,10 +62,15 @@ def words_of(spec: FactSpec, tables: LegalTables) -> list[str] | None:
     return sorted(VOCABULARIES[spec.vocabulary][1](tables)) if spec.vocabulary else None
 
 
-def _months_between(start: date, end: date) -> Fraction:
-    """Whole and part months from start to end (for 'years since' tests written as durations)."""
+def _months_between(start: date, end: date) -> int:
+    """Whole months from start to end (for 'years since' tests written as durations)."""
     whole = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
-    return Fraction(max(whole, 0))
+    return max(whole, 0)
+
+
+def _exact(value: Fraction) -> int | Fraction:
+    """Whole numbers as ints (fast to compare), others as exact fractions."""
+    return int(value) if value.denominator == 1 else value
 
 
 def _custody_months(s: Source) -> Fraction:
@@ -78,7 +83,7 @@ def _custody_months(s: Source) -> Fraction:
         months = as_months(sentence.length.amount, sentence.length.unit, s.tables.days_per_month)
         current = current + months if sentence.consecutive else months
         total = max(total, current)
-    return total
+    return _exact(total)
 
 
 def _value(s: Source, name: str) -> Any:
@@ -114,7 +119,7 @@ RECORD_FACTS: tuple[FactSpec, ...] = (
     FactSpec("sentence_types", "record", "set", "the types of sentence imposed",
              lambda s: frozenset(x.type for x in s.record.sentences), "sentence_types"),
     FactSpec("age_at_record", "record", "number", "age in years on the date of conviction or caution",
-             lambda s: Fraction(_age(s))),
+             _age),
     FactSpec("time_since_record", "record", "months", "time from the conviction or caution to the assessment date",
              lambda s: _months_between(s.record.date, s.legal.on)),
     FactSpec("time_since_offence", "record", "months", "time from the offence to the assessment date (missing if "
@@ -153,7 +158,7 @@ CASE_FACTS: tuple[FactSpec, ...] = (
     FactSpec("barred_stop", "case", "bool", "barred from a group the role is regulated activity with (missing if "
              "not known)", lambda s: s.legal.barred.stopped, optional=True),
     FactSpec("records.count", "case", "number", "the number of records on the case",
-             lambda s: Fraction(len(s.case.records))),
+             lambda s: len(s.case.records)),
     FactSpec("needs_information", "case", "bool", "the legal layer could not decide something without more facts",
              lambda s: bool(s.legal.needs)),
 )

@@ -11,8 +11,8 @@ also quantify over the case's records:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from engine.rules.unary import Test, parse_test
@@ -28,6 +28,11 @@ class Check:
     test: Test
     over: tuple[Check, ...] = ()       # for quantifiers: the per-record conditions
     quantifier: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.quantifier is not None:
+            object.__setattr__(self, "over_match", compile_match(self.over))
+            object.__setattr__(self, "over_names", frozenset(facts_read(self.over)))
 
     def describe(self) -> str:
         if self.quantifier is None:
@@ -61,8 +66,13 @@ def first_failure(checks: tuple[Check, ...], facts: dict[str, Any],
                   records: list[dict[str, Any]] | None = None) -> tuple[Check, Any] | None:
     """The first check that fails, with the value it saw; None when all hold."""
     for check in checks:
+        if check.quantifier is None:
+            seen = facts.get(check.fact)
+            if not check.test.fast(seen):
+                return check, seen
+            continue
         seen = _value(check, facts, records)
-        if not (check.test(seen) if check.quantifier in (None, "count_records") else seen):
+        if not (check.test.fast(seen) if check.quantifier == "count_records" else seen):
             return check, seen
     return None
 
@@ -70,14 +80,31 @@ def first_failure(checks: tuple[Check, ...], facts: dict[str, Any],
 def _value(check: Check, facts: dict[str, Any], records: list[dict[str, Any]] | None) -> Any:
     if check.quantifier is None:
         return facts.get(check.fact)
-    matching = [r for r in records or [] if first_failure(check.over, {**facts, **r}) is None]
+    over, names = check.over_match, check.over_names
+    matching = [r for r in records or [] if over(r if names <= r.keys() else {**facts, **r}, None)]
     if check.quantifier == "count_records":
-        return Fraction(len(matching))
+        return len(matching)
     if check.quantifier == "any_record":
         return bool(matching)
     if check.quantifier == "all_records":
         return len(matching) == len(records or [])
     return not matching
+
+
+def compile_match(checks: tuple[Check, ...]) -> Callable[[dict, list | None], bool]:
+    """One closure saying whether all checks hold (the trace explains misses separately)."""
+    if any(c.quantifier for c in checks):
+        return lambda facts, records: first_failure(checks, facts, records) is None
+    pairs = tuple((c.fact, c.test.fast) for c in checks)
+    if not pairs:
+        return lambda facts, records: True
+    if len(pairs) == 1:
+        ((name, test),) = pairs
+        return lambda facts, records: test(facts.get(name))
+    if len(pairs) == 2:
+        (n1, t1), (n2, t2) = pairs
+        return lambda facts, records: t1(facts.get(n1)) and t2(facts.get(n2))
+    return lambda facts, records: all(test(facts.get(name)) for name, test in pairs)
 
 
 def facts_read(checks: tuple[Check, ...]) -> set[str]:

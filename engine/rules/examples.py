@@ -32,7 +32,8 @@ def as_fact(book: RuleBook, name: str, value: Any) -> Any:
     if kind == "set":
         return frozenset(value if isinstance(value, list) else [value])
     if kind in ("number", "months"):
-        return Fraction(str(value))
+        exact = Fraction(str(value))
+        return int(exact) if exact.denominator == 1 else exact
     if kind == "date" and isinstance(value, str):
         return date.fromisoformat(value)
     return value

@@ -17,6 +17,7 @@ from engine.legal.tables import LegalTables
 from engine.rules.book import CompiledRule, CompiledSet, RuleBook
 from engine.rules.catalogue import CATALOGUE, words_of
 from engine.rules.conditions import Check
+from engine.rules.native import show_value
 from engine.rules.unary import Interval, Test
 
 ACCEPTS = {"bool": {"bool"}, "word": {"word"}, "number": {"number"}, "months": {"number"},
@@ -171,7 +172,7 @@ def _enumerated(cset: CompiledSet, domains: dict[str, list]) -> list[LintIssue]:
                                      "table match every input this row matches"))
             covered += [c for c in mine if c not in covered]
         for gap in [c for c in combos if c not in covered][:5]:
-            shown = ", ".join(f"{k}={'missing' if v is None else v}" for k, v in gap.items())
+            shown = ", ".join(f"{k}={show_value(v)}" for k, v in gap.items())
             out.append(LintIssue(f"{cset.file}:1", cset.name, None, f"gap from {day}: no row covers {shown}"))
     return out
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.rules.book import CompiledRule, CompiledSet, RuleBook
 from engine.rules.conditions import first_failure
@@ -16,20 +15,42 @@ class EvaluationError(Exception):
     """A rule set that cannot give an answer (two rows of a unique table match, two rules disagree)."""
 
 
-@dataclass(frozen=True)
 class TraceEntry:
-    ruleset: str
-    rule: str
-    subject: str                    # a record id, or "case"
-    in_force: bool
-    matched: bool
-    seen: dict[str, Any]            # the value of every fact the rule reads
-    failed: str | None = None       # for a miss: the first condition that failed
-    outputs: dict[str, Any] = field(default_factory=dict)
+    """One rule consulted for one subject. What it saw and why it failed are rendered when read,
+    from the facts it was given, so that recording the full trace stays cheap."""
+
+    __slots__ = ("_facts", "_failure", "_rule", "in_force", "matched", "ruleset", "subject")
+
+    def __init__(self, ruleset: str, rule: CompiledRule | str, subject: str, in_force: bool, matched: bool,
+                 facts: dict[str, Any] | None = None, failure: tuple | str | None = None):
+        self.ruleset, self._rule, self.subject = ruleset, rule, subject
+        self.in_force, self.matched, self._facts, self._failure = in_force, matched, facts, failure
+
+    @property
+    def rule(self) -> str:
+        return self._rule if isinstance(self._rule, str) else self._rule.id
+
+    @property
+    def seen(self) -> dict[str, Any]:
+        """The value of every fact the rule reads."""
+        if self._facts is None or isinstance(self._rule, str):
+            return {}
+        return {c.fact: self._facts.get(c.fact) for c in self._rule.checks if c.quantifier is None}
+
+    @property
+    def failed(self) -> str | None:
+        """For a miss: the first condition that failed, and the value it saw."""
+        if self._failure is None or isinstance(self._failure, str):
+            return self._failure
+        check, value = self._failure
+        return f"{check.describe()} (saw {show_value(value)})"
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        return dict(self._rule.then) if self.matched and not isinstance(self._rule, str) else {}
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     ruleset: str
     rule: str
     title: str
@@ -39,35 +60,48 @@ class Finding:
     source: tuple[str, ...]
 
 
+class Consulted(NamedTuple):
+    """A rule set consulted for one subject; expanded into one TraceEntry per rule when read."""
+
+    cset: CompiledSet
+    subject: str
+    facts: dict[str, Any]
+    records: list[dict] | None
+    on: date
+
+    def entries(self) -> list[TraceEntry]:
+        live, dormant = _in_force(self.cset, self.on)
+        out = [TraceEntry(self.cset.name, r, self.subject, False, False, None, f"not in force on {self.on}")
+               for r in dormant]
+        for rule in live:
+            failure = first_failure(rule.checks, self.facts, self.records)
+            out.append(TraceEntry(self.cset.name, rule, self.subject, True, failure is None, self.facts, failure))
+            if failure is None and self.cset.policy == "first":
+                break
+        return out
+
+
 @dataclass
 class Evaluation:
     case_facts: dict[str, Any]
     record_facts: dict[str, dict[str, Any]]
     findings: list[Finding] = field(default_factory=list)
-    trace: list[TraceEntry] = field(default_factory=list)
+    trace: list[Consulted | TraceEntry] = field(default_factory=list)
+
+    def trace_entries(self) -> list[TraceEntry]:
+        """Every rule consulted, in order: what it saw, whether it matched, and why not."""
+        out: list[TraceEntry] = []
+        for item in self.trace:
+            out += item.entries() if isinstance(item, Consulted) else [item]
+        return out
 
 
-def _seen(rule: CompiledRule, facts: dict[str, Any]) -> dict[str, Any]:
-    return {c.fact: facts.get(c.fact) for c in rule.checks if c.quantifier is None}
-
-
-def _consult(cset: CompiledSet, rule: CompiledRule, facts: dict[str, Any], records: list[dict] | None,
-             subject: str, on: date, trace: list[TraceEntry] | None) -> bool:
-    if not rule.in_force.covers(on):
-        if trace is not None:
-            trace.append(TraceEntry(cset.name, rule.id, subject, False, False, {}, f"not in force on {on}"))
-        return False
-    failure = first_failure(rule.checks, facts, records)
-    if trace is not None:
-        failed = None if failure is None else f"{failure[0].describe()} (saw {_show(failure[1])})"
-        trace.append(TraceEntry(cset.name, rule.id, subject, True, failure is None, _seen(rule, facts), failed,
-                                dict(rule.then) if failure is None else {}))
-    return failure is None
-
-
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as rule files write it."""
     if value is None:
         return "missing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, frozenset):
         return "{" + ", ".join(sorted(map(str, value))) + "}"
     return str(value)
@@ -86,8 +120,7 @@ def _combine(cset: CompiledSet, matched: list[CompiledRule], subject: str) -> di
                 raise EvaluationError(f"{cset.name}: {rule.id} sets {name} to {value!r} for {subject}, "
                                       f"but another rule set it to {outputs[name]!r}")
             else:
-                outputs[name] = Fraction(value) if isinstance(value, (int, float)) and \
-                    not isinstance(value, bool) else value
+                outputs[name] = value
     return outputs
 
 
@@ -95,16 +128,26 @@ Matcher = Callable[[CompiledSet, dict, "list[dict] | None", str, date, "list[Tra
                    "list[CompiledRule]"]
 
 
+def _in_force(cset: CompiledSet, on: date) -> tuple[tuple[CompiledRule, ...], tuple[CompiledRule, ...]]:
+    """The set's rules in force on the date, and those not; computed once per set and date."""
+    cached = cset.by_date.get(on)
+    if cached is None:
+        if len(cset.by_date) > 1000:
+            cset.by_date.clear()
+        cached = cset.by_date[on] = (tuple(r for r in cset.rules if r.in_force.covers(on)),
+                                     tuple(r for r in cset.rules if not r.in_force.covers(on)))
+    return cached
+
+
 def native_matches(cset: CompiledSet, facts: dict[str, Any], records: list[dict] | None, subject: str, on: date,
-                   trace: list[TraceEntry] | None) -> list[CompiledRule]:
+                   trace: list | None) -> list[CompiledRule]:
     """The rules whose conditions hold, in file order (a first-hit table stops at the first)."""
-    matched = []
-    for rule in cset.rules:
-        if _consult(cset, rule, facts, records, subject, on, trace):
-            matched.append(rule)
-            if cset.policy == "first":
-                break
-    return matched
+    if trace is not None:
+        trace.append(Consulted(cset, subject, facts, records, on))
+    live = _in_force(cset, on)[0]
+    if cset.policy == "first":
+        return next(([rule] for rule in live if rule.holds(facts, records)), [])
+    return [rule for rule in live if rule.holds(facts, records)]
 
 
 def run_set(cset: CompiledSet, facts: dict[str, Any], on: date, subject: str = "case",
@@ -118,31 +161,42 @@ def run_set(cset: CompiledSet, facts: dict[str, Any], on: date, subject: str = "
 
 
 def _finding(cset: CompiledSet, rule: CompiledRule, subject: str) -> Finding:
-    return Finding(cset.name, rule.id, rule.title, subject, dict(rule.then), rule.finding, rule.source)
+    return Finding(cset.name, rule.id, rule.title, subject, rule.then, rule.finding, rule.source)
 
 
 def evaluate(book: RuleBook, case_facts: dict[str, Any], record_facts: dict[str, dict[str, Any]], on: date,
              with_trace: bool = True, matcher: Matcher = native_matches) -> Evaluation:
-    """Every assessment-stage rule set in dependency order; records in id order."""
+    """Every assessment-stage rule set in dependency order; records in id order.
+
+    Each record has one view of its facts and the case's, kept up to date as rule sets add facts
+    (a rule only reads facts produced before it runs, so what the trace shows never changes).
+    """
     result = Evaluation(dict(case_facts), {k: dict(v) for k, v in record_facts.items()})
     trace = result.trace if with_trace else None
+    ids = sorted(result.record_facts)
+    views = {rid: {**result.case_facts, **result.record_facts[rid]} for rid in ids}
     for cset in book.stage("assessment"):
         if cset.scope == "record":
-            for rid in sorted(result.record_facts):
-                facts = {**result.case_facts, **result.record_facts[rid]}
-                skipped = first_failure(cset.applies_to, facts)
-                if skipped is not None:
-                    result.record_facts[rid].update(dict.fromkeys(cset.produces))
-                    if trace is not None:
-                        trace.append(TraceEntry(cset.name, "(applies_to)", rid, True, False, {},
-                                                f"{skipped[0].describe()} (saw {_show(skipped[1])})"))
-                    continue
-                outputs, matched = run_set(cset, facts, on, rid, None, trace, matcher)
+            for rid in ids:
+                outputs, matched = _record_set(cset, views[rid], rid, on, trace, matcher)
                 result.record_facts[rid].update(outputs)
+                views[rid].update(outputs)
                 result.findings += [_finding(cset, r, rid) for r in matched]
         else:
-            records = [result.record_facts[rid] for rid in sorted(result.record_facts)]
+            records = [result.record_facts[rid] for rid in ids]
             outputs, matched = run_set(cset, result.case_facts, on, "case", records, trace, matcher)
             result.case_facts.update(outputs)
+            for view in views.values():
+                view.update(outputs)
             result.findings += [_finding(cset, r, "case") for r in matched]
     return result
+
+
+def _record_set(cset: CompiledSet, facts: dict[str, Any], rid: str, on: date, trace: list[TraceEntry] | None,
+                matcher: Matcher) -> tuple[dict, list]:
+    skipped = first_failure(cset.applies_to, facts) if cset.applies_to else None
+    if skipped is None:
+        return run_set(cset, facts, on, rid, None, trace, matcher)
+    if trace is not None:
+        trace.append(TraceEntry(cset.name, "(applies_to)", rid, True, False, None, skipped))
+    return dict.fromkeys(cset.produces), []

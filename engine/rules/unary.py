@@ -87,15 +87,46 @@ class Test:
     negated: bool = False                # values are the excluded ones
     interval: Interval | None = None     # number/date: the accepted interval
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fast", _fast(self))
+
     def __call__(self, value: Any) -> bool:
-        if self.kind == "any":
-            return True
-        if self.kind in ("missing", "present"):
-            return (value is None) == (self.kind == "missing")
-        return value is not None and self.check(value)
+        return self.fast(value)
 
     def accepts_missing(self) -> bool:
         return self.kind in ("any", "missing")
+
+
+def _fast(test: Test) -> Callable[[Any], bool]:
+    """The test as one small closure; every test but `-` and `missing` fails on a missing value."""
+    if test.kind == "any":
+        return lambda v: True
+    if test.kind == "missing":
+        return lambda v: v is None
+    if test.kind == "present":
+        return lambda v: v is not None
+    if test.values is not None and test.kind != "set":
+        values = test.values
+        return (lambda v: v is not None and v not in values) if test.negated else values.__contains__
+    if test.interval is not None:
+        return _interval_closure(test.interval)
+    check = test.check
+    return lambda v: v is not None and check(v)
+
+
+def _interval_closure(iv: Interval) -> Callable[[Any], bool]:
+    low, high = iv.low, iv.high
+    if high is None:
+        return (lambda v: v is not None and v > low) if iv.low_open else (lambda v: v is not None and v >= low)
+    if low is None:
+        return (lambda v: v is not None and v < high) if iv.high_open else (lambda v: v is not None and v <= high)
+    return lambda v: v is not None and iv.contains(v)
+
+
+def _number(text: str) -> int | Fraction:
+    """Whole numbers stay ints (fast to compare); others are exact fractions."""
+    value = Fraction(text)
+    return int(value) if value.denominator == 1 else value
 
 
 _NUMBER = r"-?\d+(?:\.\d+)?"
@@ -110,9 +141,10 @@ def _scalar(text: str) -> tuple[str, Any]:
         return "date", date.fromisoformat(text)
     m = re.fullmatch(rf"({_NUMBER})\s+({'|'.join(DURATION_UNITS)})", text)
     if m:
-        return "number", Fraction(m.group(1)) * DURATION_UNITS[m.group(2)]
+        months = _number(m.group(1)) * DURATION_UNITS[m.group(2)]
+        return "number", int(months) if months == int(months) else months
     if re.fullmatch(_NUMBER, text):
-        return "number", Fraction(text)
+        return "number", _number(text)
     if text in ("true", "false"):
         return "bool", text == "true"
     if re.fullmatch(_WORD, text):
@@ -129,7 +161,7 @@ def _words(inner: str) -> frozenset:
 
 
 def _list_kind(values: frozenset) -> str:
-    kinds = {"bool" if isinstance(v, bool) else "number" if isinstance(v, Fraction)
+    kinds = {"bool" if isinstance(v, bool) else "number" if isinstance(v, (int, Fraction))
              else "date" if isinstance(v, date) else "word" for v in values}
     if len(kinds) != 1:
         raise TestSyntaxError("a list must hold values of one kind")
