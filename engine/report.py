@@ -90,6 +90,10 @@ def _cite(reason: dict[str, Any]) -> str:
     return f"  [{'; '.join(parts)}]" if parts else ""
 
 
+def _factor(value: Any) -> str:
+    return ", ".join(value) if isinstance(value, list) else _cell(value)
+
+
 def render_text(report: dict[str, Any], reasons: bool = True) -> str:
     head = ("record", "kind", "date", "spent on", "spent", "basic", "std", "enh", "protected", "considered")
     rows = [head] + [(r["id"], r["kind"], r["date"], _cell(r["spent_on"]), _cell(r["spent"]),
@@ -106,6 +110,12 @@ def render_text(report: dict[str, Any], reasons: bool = True) -> str:
         lines += ["", "Needs information:"] + [f"  - {n}" for n in report["needs_information"]]
     if report["changes"]:
         lines += ["", "Dates of change:"] + [f"  {c['date']}  {c['record']} {c['change']}" for c in report["changes"]]
+    factors = [(r["id"], r["factors"]) for r in report["records"] if any(v is not None for v in r["factors"].values())]
+    if factors or report["factors"]:
+        lines += ["", "Factors (rules in rules/framework/):"]
+        lines += [f"  {rid}: " + ", ".join(f"{k} {_factor(v)}" for k, v in f.items() if v is not None)
+                  for rid, f in factors]
+        lines += [f"  case: {k} {_factor(v)}" for k, v in report["factors"].items()]
     if reasons:
         for r in report["records"]:
             lines += ["", f"{r['id']} ({r['kind']}, {r['date']}):"]
