@@ -1,25 +1,11 @@
 """The legal tables load, cross-check, and report bad rule files with file, line and field."""
 
-import shutil
-from pathlib import Path
 
 import pytest
+from rules_copy import edit
 
 from engine.legal.tables import default_rules_dir, load_tables, rules_version
 from engine.problems import InputError
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(default_rules_dir(), target)
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_project_tables_load_and_cover_every_sentence_type_in_every_regime():
@@ -39,8 +25,8 @@ def test_every_table_entry_carries_a_source():
 
 
 def test_unknown_field_in_a_rule_file_names_file_line_and_field(rules_copy):
-    _edit(rules_copy / "legal/filtering.yaml", "when: {specified: true}, then: disclosed",
-          "when: {specifed: true}, then: disclosed")
+    rule = "F13-SPEC, title: A specified offence is never filtered, when: "
+    edit(rules_copy / "legal/filtering.yaml", rule + "{specified", rule + "{specifed")
     with pytest.raises(InputError) as err:
         load_tables(rules_copy)
     text = str(err.value)
@@ -48,7 +34,7 @@ def test_unknown_field_in_a_rule_file_names_file_line_and_field(rules_copy):
 
 
 def test_a_regime_missing_a_sentence_type_is_refused(rules_copy):
-    _edit(rules_copy / "legal/rehabilitation-periods.yaml",
+    edit(rules_copy / "legal/rehabilitation-periods.yaml",
           "      fine: {anchor: conviction, adult: {years: 1}, youth: {months: 6}, source: \"ROA 1974 s.5(2) "
           "Table (LASPO): fine, 1 year (6 months) from conviction\"}\n", "")
     with pytest.raises(InputError, match="regime laspo_2014 has no period for sentence type 'fine'"):
@@ -56,7 +42,7 @@ def test_a_regime_missing_a_sentence_type_is_refused(rules_copy):
 
 
 def test_regimes_must_follow_each_other_without_a_gap(rules_copy):
-    _edit(rules_copy / "legal/rehabilitation-periods.yaml", "to: 2014-03-09", "to: 2014-03-07")
+    edit(rules_copy / "legal/rehabilitation-periods.yaml", "to: 2014-03-09", "to: 2014-03-07")
     with pytest.raises(InputError, match="follow each other day by day"):
         load_tables(rules_copy)
 
@@ -67,7 +53,7 @@ def test_rules_version_is_a_content_hash(rules_copy):
     path = rules_copy / "legal/parameters.yaml"
     path.write_text(path.read_text() + "\n# a comment changes nothing\n")
     assert rules_version(rules_copy) == before
-    _edit(path, "value: 30.5", "value: 30.4375")
+    edit(path, "value: 30.5", "value: 30.4375")
     assert rules_version(rules_copy) != before
 
 
@@ -85,7 +71,7 @@ def test_changing_a_period_in_data_changes_the_result(rules_copy):
         "records": [{"id": "R1", "kind": "conviction", "date": "2024-01-10", "sentences": [{"type": "fine"}]}]})
     on = date(2027, 1, 1)
     assert assess(case, load_rules(), on)["records"][0]["spent_on"] == "2025-01-10"
-    _edit(rules_copy / "legal/rehabilitation-periods.yaml",
+    edit(rules_copy / "legal/rehabilitation-periods.yaml",
           "      fine: {anchor: conviction, adult: {years: 1}, youth: {months: 6}, source: \"ROA 1974 s.5(2) Table: "
           "fine, 1 year", "      fine: {anchor: conviction, adult: {years: 2}, youth: {months: 6}, source: \"ROA 1974 "
           "s.5(2) Table: fine, 1 year")

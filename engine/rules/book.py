@@ -15,9 +15,8 @@ from typing import Any
 from engine.legal.tables import InForce, LegalTables, default_rules_dir, rules_version
 from engine.problems import InputError, Path, Problem
 from engine.rules.catalogue import CATALOGUE
-from engine.rules.conditions import Check, compile_match, compile_when, facts_read
+from engine.rules.conditions import Check, ConditionError, compile_match, compile_when, facts_read
 from engine.rules.model import Example, Produced, Rule, RuleSetFile
-from engine.rules.unary import TestSyntaxError
 from engine.validation import problems_from
 from engine.yaml_lines import Position, parse_positions
 
@@ -111,14 +110,16 @@ def _check_names(rs: RuleSetFile, index: int, rule: Rule, checks: tuple[Check, .
         names = facts_read(check.over) if check.quantifier else {check.fact}
         allowed = record_names | set(known) if (rs.scope == "record" or check.quantifier) else \
             {n for n, s in known.items() if s == "case"}
+        inner = path + (check.fact,) + (("where",) if check.quantifier == "count_records" else ())
         for name in sorted(names):
+            at = inner + (name,) if check.quantifier else path + (name,)
             if name not in known:
-                reader.add(path + (name,), f"unknown fact {name!r}{_close(name, set(known))}", rule.id)
+                reader.add(at, f"unknown fact {name!r}{_close(name, set(known))}", rule.id)
             elif name not in allowed:
-                reader.add(path + (name,), f"{name!r} is a record fact; a case rule reads it inside "
+                reader.add(at, f"{name!r} is a record fact; a case rule reads it inside "
                            "any_record, all_records, no_record or count_records", rule.id)
             elif name not in rs.needs:
-                reader.add(path + (name,), f"reads {name!r}, which the rule set does not list under needs", rule.id)
+                reader.add(at, f"reads {name!r}, which the rule set does not list under needs", rule.id)
     outputs = set(rs.table.outputs) if rs.table else set(rs.produces)
     for name, value in rule.then.items():
         if name not in outputs:
@@ -151,8 +152,8 @@ def _compile_rule(rs: RuleSetFile, index: int, rule: Rule, known: dict[str, str]
                   reader: _Reader) -> CompiledRule | None:
     try:
         checks = compile_when(rule.when)
-    except (TestSyntaxError, ValueError) as exc:
-        reader.add(_rule_path(rs, index) + ("when",), str(exc), rule.id)
+    except ConditionError as exc:
+        reader.add(_rule_path(rs, index) + ("when", *exc.path), str(exc), rule.id)
         return None
     _check_names(rs, index, rule, checks, known, reader)
     return CompiledRule(rule.id, rule.title, checks, dict(rule.then), rule.finding, tuple(rule.source),
@@ -214,9 +215,11 @@ def load_rulebook(rules_dir: FsPath | None = None, tables: LegalTables | None = 
         reader.problems = []
         compiled.append(_compile_set(rs, str(path), known, reader))
         problems += reader.problems
-    problems += _duplicates(compiled)
-    ordered, cycle = _order(compiled)
-    problems += [Problem(str(rules_dir), (), message) for message in cycle]
+    duplicates = _duplicates(compiled)
+    problems += duplicates
+    if not duplicates:   # ordering needs unique names; duplicates are already reported
+        ordered, cycle = _order(compiled)
+        problems += [Problem(str(rules_dir), (), message) for message in cycle]
     if problems:
         raise InputError(problems)
     return RuleBook(rules_version(rules_dir), tuple(ordered))
@@ -233,8 +236,8 @@ def _compile_set(rs: RuleSetFile, file: str, known: dict[str, str], reader: _Rea
     applies: tuple[Check, ...] = ()
     try:
         applies = compile_when(rs.applies_to)
-    except (TestSyntaxError, ValueError) as exc:
-        reader.add(("applies_to",), str(exc))
+    except ConditionError as exc:
+        reader.add(("applies_to", *exc.path), str(exc))
     if applies and rs.scope == "case":
         reader.add(("applies_to",), "applies_to selects records; a case-scope rule set has none")
     for name in sorted(facts_read(applies)):

@@ -41,13 +41,23 @@ class Check:
         return f"{self.quantifier} ({inner})" + ("" if self.quantifier != "count_records" else f" {self.test.text}")
 
 
+class ConditionError(ValueError):
+    """A condition that cannot be read, with the path of its cell inside `when`."""
+
+    def __init__(self, path: tuple[str, ...], message: str):
+        super().__init__(message)
+        self.path = path
+
+
 def compile_when(when: dict[str, Any]) -> tuple[Check, ...]:
     checks = []
     for fact, raw in when.items():
-        if fact in QUANTIFIERS:
-            checks.append(_quantifier(fact, raw))
-        else:
-            checks.append(Check(fact, parse_test(raw)))
+        try:
+            checks.append(_quantifier(fact, raw) if fact in QUANTIFIERS else Check(fact, parse_test(raw)))
+        except ConditionError as exc:
+            raise ConditionError((fact, *exc.path), str(exc)) from exc
+        except ValueError as exc:
+            raise ConditionError((fact,), str(exc)) from exc
     return tuple(checks)
 
 
@@ -58,7 +68,11 @@ def _quantifier(name: str, raw: Any) -> Check:
         extra = set(raw) - {"where", "is"}
         if extra or "is" not in raw:
             raise ValueError("count_records takes `where` (record facts to tests) and `is` (a number test)")
-        return Check(name, parse_test(raw["is"]), compile_when(raw.get("where") or {}), name)
+        try:
+            over = compile_when(raw.get("where") or {})
+        except ConditionError as exc:
+            raise ConditionError(("where", *exc.path), str(exc)) from exc
+        return Check(name, parse_test(raw["is"]), over, name)
     return Check(name, parse_test("-"), compile_when(raw), name)
 
 
@@ -75,6 +89,11 @@ def first_failure(checks: tuple[Check, ...], facts: dict[str, Any],
         if not (check.test.fast(seen) if check.quantifier == "count_records" else seen):
             return check, seen
     return None
+
+
+def quantified(check: Check, facts: dict[str, Any], records: list[dict[str, Any]] | None) -> Any:
+    """The value a check tests: the fact's, or for a quantifier what it found over the records."""
+    return _value(check, facts, records)
 
 
 def _value(check: Check, facts: dict[str, Any], records: list[dict[str, Any]] | None) -> Any:

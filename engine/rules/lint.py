@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 from engine.legal.tables import LegalTables
@@ -94,6 +94,9 @@ def _type_problem(check: Check, facts: _Facts) -> str | None:
         return None
     if test.kind not in ACCEPTS[kind]:
         return f"test {test.text!r} ({test.kind}) does not fit {check.fact!r}, a {kind} fact"
+    if test.duration and kind != "months":
+        return (f"test {test.text!r} is a duration (counted in months), but {check.fact!r} is a {kind} fact; "
+                "write a plain number")
     words = facts.words(check.fact)
     unknown = sorted(str(v) for v in (test.values or ()) if words is not None and v not in words)
     if unknown:
@@ -162,7 +165,7 @@ def _enumerated(cset: CompiledSet, domains: dict[str, list]) -> list[LintIssue]:
     combos = [dict(zip(names, values, strict=True)) for values in
               itertools.islice(itertools.product(*(domains[n] for n in names)), MAX_COMBINATIONS)]
     out = []
-    for day in sorted({r.in_force.from_ for r in cset.rules}):
+    for day in _change_days(cset):
         rows = [r for r in cset.rules if r.in_force.covers(day)]
         covered: list[dict] = []
         for rule in rows:
@@ -177,11 +180,33 @@ def _enumerated(cset: CompiledSet, domains: dict[str, list]) -> list[LintIssue]:
     return out
 
 
+def _change_days(cset: CompiledSet) -> list[date]:
+    """Every day on which the rows in force change: when one starts, and the day after one ends."""
+    days = {r.in_force.from_ for r in cset.rules}
+    days |= {r.in_force.to + timedelta(days=1) for r in cset.rules if r.in_force.to and r.in_force.to < date.max}
+    return sorted(days)
+
+
 def _interval_gaps(cset: CompiledSet, from_zero: bool) -> list[LintIssue]:
+    out = []
+    for day in _change_days(cset):
+        rows = [r for r in cset.rules if r.in_force.covers(day)]
+        gap = _interval_gap(rows, cset.inputs[0], from_zero)
+        if gap:
+            out.append(LintIssue(f"{cset.file}:1", cset.name, None, f"gap from {day}: {gap}"))
+    return out
+
+
+def _span(test: Test | None) -> Interval | None:
+    if test is None or test.kind in ("any", "present"):
+        return Interval()          # a row that does not limit the input covers every value
+    return test.interval
+
+
+def _interval_gap(rows: list[CompiledRule], name: str, from_zero: bool) -> str | None:
     """Whether the rows' intervals leave a value of the single input uncovered (durations start at 0)."""
-    name = cset.inputs[0]
-    spans = sorted((t.interval for r in cset.rules if (t := _row_tests(r).get(name)) and t.interval),
-                   key=lambda i: (i.low is not None, i.low or Fraction(0)))
+    spans = sorted((s for r in rows if (s := _span(_row_tests(r).get(name))) is not None),
+                   key=lambda i: (i.low is not None, i.low or 0, i.low_open))
     reach: Interval | None = Interval(high=Fraction(0), high_open=True) if from_zero else None
     for span in spans:
         if reach is None:
@@ -193,6 +218,6 @@ def _interval_gaps(cset: CompiledSet, from_zero: bool) -> list[LintIssue]:
         if reach is None or span.high is None or (reach.high is not None and span.high >= reach.high):
             reach = Interval(high=span.high, high_open=span.high_open)
     if reach is None or reach.high is not None:
-        where = "below the lowest row" if reach is None else f"from {reach.high}"
-        return [LintIssue(f"{cset.file}:1", cset.name, None, f"gap: values of {name} {where} match no row")]
-    return []
+        where = "below the lowest row" if reach is None else f"from {show_value(reach.high)}"
+        return f"values of {name} {where} match no row"
+    return None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 from engine.rules.book import CompiledRule, CompiledSet, RuleBook
-from engine.rules.conditions import first_failure
+from engine.rules.conditions import first_failure, quantified
 
 
 class EvaluationError(Exception):
@@ -19,12 +20,14 @@ class TraceEntry:
     """One rule consulted for one subject. What it saw and why it failed are rendered when read,
     from the facts it was given, so that recording the full trace stays cheap."""
 
-    __slots__ = ("_facts", "_failure", "_rule", "in_force", "matched", "ruleset", "subject")
+    __slots__ = ("_facts", "_failure", "_records", "_rule", "in_force", "matched", "ruleset", "subject")
 
     def __init__(self, ruleset: str, rule: CompiledRule | str, subject: str, in_force: bool, matched: bool,
-                 facts: dict[str, Any] | None = None, failure: tuple | str | None = None):
+                 facts: dict[str, Any] | None = None, failure: tuple | str | None = None,
+                 records: list[dict] | None = None):
         self.ruleset, self._rule, self.subject = ruleset, rule, subject
         self.in_force, self.matched, self._facts, self._failure = in_force, matched, facts, failure
+        self._records = records
 
     @property
     def rule(self) -> str:
@@ -32,10 +35,11 @@ class TraceEntry:
 
     @property
     def seen(self) -> dict[str, Any]:
-        """The value of every fact the rule reads."""
+        """The value of every fact the rule reads; for a quantifier, what it found over the records."""
         if self._facts is None or isinstance(self._rule, str):
             return {}
-        return {c.fact: self._facts.get(c.fact) for c in self._rule.checks if c.quantifier is None}
+        return {(c.fact if c.quantifier is None else c.describe()): quantified(c, self._facts, self._records)
+                for c in self._rule.checks}
 
     @property
     def failed(self) -> str | None:
@@ -75,7 +79,8 @@ class Consulted(NamedTuple):
                for r in dormant]
         for rule in live:
             failure = first_failure(rule.checks, self.facts, self.records)
-            out.append(TraceEntry(self.cset.name, rule, self.subject, True, failure is None, self.facts, failure))
+            out.append(TraceEntry(self.cset.name, rule, self.subject, True, failure is None, self.facts, failure,
+                                  self.records))
             if failure is None and self.cset.policy == "first":
                 break
         return out
@@ -102,6 +107,8 @@ def show_value(value: Any) -> str:
         return "missing"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Fraction):
+        return f"{float(value):.2f}".rstrip("0").rstrip(".")
     if isinstance(value, frozenset):
         return "{" + ", ".join(sorted(map(str, value))) + "}"
     return str(value)

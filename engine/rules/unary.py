@@ -84,6 +84,7 @@ class Test:
     kind: str                      # any | missing | present | bool | word | number | date | set
     check: Callable[[Any], bool] = field(compare=False, repr=False)
     values: frozenset | None = None      # bool/word: the accepted values
+    duration: bool = False               # written as a duration (6 months, 5 years): for month facts
     negated: bool = False                # values are the excluded ones
     interval: Interval | None = None     # number/date: the accepted interval
 
@@ -138,7 +139,10 @@ def _scalar(text: str) -> tuple[str, Any]:
     """A literal: a date, a duration (in months), a number, a boolean or a word."""
     text = text.strip()
     if re.fullmatch(_DATE, text):
-        return "date", date.fromisoformat(text)
+        try:
+            return "date", date.fromisoformat(text)
+        except ValueError as exc:
+            raise TestSyntaxError(f"{text!r} is not a date in the calendar ({exc})") from exc
     m = re.fullmatch(rf"({_NUMBER})\s+({'|'.join(DURATION_UNITS)})", text)
     if m:
         months = _number(m.group(1)) * DURATION_UNITS[m.group(2)]
@@ -219,6 +223,13 @@ def parse_test(raw: Any) -> Test:
     if not isinstance(raw, str) or not raw.strip():
         raise TestSyntaxError(f"expected a test written as text, found {raw!r}")
     text = " ".join(raw.split())
+    test = _parse(text)
+    if re.search(rf"\d\s+({'|'.join(DURATION_UNITS)})\b", text):
+        object.__setattr__(test, "duration", True)
+    return test
+
+
+def _parse(text: str) -> Test:
     if text == "-":
         return Test(text, "any", lambda v: True)
     if text in ("missing", "not missing"):
