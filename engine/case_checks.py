@@ -26,6 +26,7 @@ def check_case(case: Case, tables: LegalTables, on: date | None) -> Found:
         for group in case.certificate.barred:
             if group not in tables.barred.groups:
                 yield ("certificate", "barred", group), _one_of(group, tables.barred.groups, "barred list")
+    yield from _check_health(case, on)
     seen: dict[str, int] = {}
     for index, record in enumerate(case.records):
         if record.id in seen:
@@ -33,6 +34,27 @@ def check_case(case: Case, tables: LegalTables, on: date | None) -> Found:
         seen.setdefault(record.id, index)
         for path, message in _check_record(record, case, tables, on):
             yield ("records", index) + path, message
+
+
+def _check_health(case: Case, on: date | None) -> Found:
+    if case.health is None:
+        return
+    ids = {r.id for r in case.records}
+    seen: set[str] = set()
+    for i, episode in enumerate(case.health.illness_episodes):
+        path = ("health", "illness_episodes", i)
+        if episode.id in seen:
+            yield path + ("id",), f"duplicate episode id {episode.id!r}"
+        seen.add(episode.id)
+        if episode.end is not None and episode.end < episode.start:
+            yield path + ("end",), f"the episode ends {episode.end}, before it starts {episode.start}"
+        if on is not None and episode.start > on:
+            yield path + ("start",), f"the episode starts {episode.start}, after the assessment date {on}"
+        for j, rid in enumerate(episode.linked_records):
+            if rid not in ids:
+                yield path + ("linked_records", j), f"no record {rid!r}; expected one of: {', '.join(sorted(ids))}"
+        if episode.linked_records and episode.linked_by is None:
+            yield path + ("linked_by",), "say who links the records to the episode: applicant, clinician or both"
 
 
 def _check_role(case: Case, tables: LegalTables) -> Found:

@@ -89,6 +89,38 @@ class Certificate(Strict):
     police_information: bool | None = None
 
 
+class IllnessEpisode(Strict):
+    """A period of mental ill-health. Clinical detail: shown to occupational health only."""
+
+    id: str = Field(min_length=1)
+    start: date
+    end: date | None = Field(default=None, description="absent while the episode continues")
+    summary: str | None = Field(default=None, description="clinical text, OH only")
+    linked_records: list[str] = Field(default_factory=list,
+                                      description="records the applicant or a clinician links to this episode")
+    linked_by: Literal["applicant", "clinician", "both"] | None = None
+
+
+class WellbeingPlan(Strict):
+    exists: bool
+    names_triggers: bool | None = None
+    early_warning_signs: bool | None = None
+    reviewed_on: date | None = None
+
+
+class Health(Strict):
+    illness_episodes: list[IllnessEpisode] = Field(default_factory=list)
+    wellbeing_plan: WellbeingPlan | None = None
+
+
+class Evidence(Strict):
+    """Evidence of change since the offending, for the panel."""
+
+    references: int | None = Field(default=None, ge=0, description="supportive references received")
+    training_completed: list[str] = Field(default_factory=list)
+    account_received: bool | None = Field(default=None, description="the applicant's own account was received")
+
+
 class Case(Strict):
     format: Literal["case/1"]
     case_id: str = Field(min_length=1)
@@ -98,3 +130,5 @@ class Case(Strict):
     role: Role
     certificate: Certificate | None = None
     records: list[Record] = Field(default_factory=list)
+    health: Health | None = None
+    evidence: Evidence | None = None

@@ -226,14 +226,22 @@ Tri = bool | Literal["varies"]
 class OffenceCategory(Strict):
     title: str
     description: str
+    group: str
+    harm: Literal["low", "medium", "high"]
     specified: Tri
     schedule_18: Tri
     source: list[str]
 
 
+class OffenceGroup(Strict):
+    title: str
+    description: str
+
+
 class CategoriesFile(Strict):
     version: int
     sources: dict[str, str]
+    groups: dict[str, OffenceGroup]
     categories: dict[str, OffenceCategory]
 
 
@@ -288,6 +296,7 @@ class LegalTables:
     levels: dict[str, CheckLevel]
     barred: BarredLists
     categories: dict[str, OffenceCategory]
+    groups: dict[str, OffenceGroup]
     parameters: dict[str, Parameter]
     duties: dict[str, VocabEntry]
     settings: dict[str, VocabEntry]
@@ -367,6 +376,7 @@ def load_tables(rules_dir: FsPath | None = None) -> LegalTables:
         levels=loaded["legal/check-levels.yaml"].levels,
         barred=loaded["legal/check-levels.yaml"].barred_lists,
         categories=loaded["legal/offence-categories.yaml"].categories,
+        groups=loaded["legal/offence-categories.yaml"].groups,
         parameters=loaded["legal/parameters.yaml"].parameters,
         duties=loaded["vocabularies/role.yaml"].duties,
         settings=loaded["vocabularies/role.yaml"].settings,
@@ -394,6 +404,11 @@ def _cross_check(t: LegalTables, rules_dir: FsPath, lines: dict[str, dict]) -> l
                                line_of(lines[periods_file], path)))
     out += _gaps("rehabilitation regimes", [r.in_force for r in t.regimes], rules_dir / periods_file)
     out += _gaps("filtering regimes", [r.in_force for r in t.filtering], rules_dir / "legal/filtering.yaml")
+    categories_file = str(rules_dir / "legal/offence-categories.yaml")
+    out += [Problem(categories_file, ("categories", name, "group"), f"unknown group {c.group!r}; expected one of: "
+                    f"{', '.join(sorted(t.groups))}", line_of(lines["legal/offence-categories.yaml"],
+                                                             ("categories", name, "group")))
+            for name, c in t.categories.items() if c.group not in t.groups]
     params_file = str(rules_dir / "legal/parameters.yaml")
     out += [Problem(params_file, ("parameters", name), "required parameter is missing")
             for name in REQUIRED_PARAMETERS if name not in t.parameters]

@@ -55,6 +55,8 @@ VOCABULARIES: dict[str, tuple[str, Callable[[LegalTables], Any]]] = {
     "barred_groups": ("rules/legal/check-levels.yaml", lambda t: t.barred.groups),
     "duties": ("rules/vocabularies/role.yaml", lambda t: t.duties),
     "settings": ("rules/vocabularies/role.yaml", lambda t: t.settings),
+    "offence_groups": ("rules/legal/offence-categories.yaml", lambda t: t.groups),
+    "harm_grades": ("rules/legal/offence-categories.yaml", lambda t: ("low", "medium", "high")),
 }
 
 
@@ -91,6 +93,55 @@ def _value(s: Source, name: str) -> Any:
     return value.day if isinstance(value, SpentOn) else value
 
 
+def _category(s: Source):
+    return s.tables.categories.get(s.record.offence_category or "")
+
+
+def _episodes(s: Source) -> list:
+    return s.case.health.illness_episodes if s.case.health else []
+
+
+def _in_episode(s: Source) -> bool:
+    day = s.record.offence_date or s.record.date
+    return any(e.start <= day <= (e.end or s.legal.on) for e in _episodes(s))
+
+
+def _undeclared(s: Source) -> bool | None:
+    """Had to be declared (may be asked about) and was not; a protected record never counts."""
+    considered = _value(s, "considered")
+    if considered is not True:
+        return considered   # False: nothing to declare; None: undecided
+    return None if s.record.self_disclosed is None else not s.record.self_disclosed
+
+
+def _similar(s: Source) -> int:
+    """Other records that may be considered, in the same offence group."""
+    group = _category(s).group if _category(s) else None
+    if group is None:
+        return 0
+    considered = {r.id for r in s.legal.records if r.values["considered"] is True}
+    return sum(1 for r in s.case.records if r.id != s.record.id and r.id in considered
+               and (c := s.tables.categories.get(r.offence_category or "")) and c.group == group)
+
+
+def _since_latest_considered(s: Source) -> int | None:
+    considered = [r.date for r in s.legal.records if r.values["considered"] is True]
+    return _months_between(max(considered), s.legal.on) if considered else None
+
+
+def _plan(s: Source):
+    return s.case.health.wellbeing_plan if s.case.health else None
+
+
+def _plan_names_triggers(s: Source) -> bool | None:
+    plan = _plan(s)
+    if plan is None or not plan.exists:
+        return False
+    if plan.names_triggers is None or plan.early_warning_signs is None:
+        return None
+    return plan.names_triggers and plan.early_warning_signs
+
+
 def _specified(s: Source) -> bool | None:
     r = s.record
     if r.specified_offence is not None:
@@ -112,6 +163,18 @@ RECORD_FACTS: tuple[FactSpec, ...] = (
              lambda s: s.record.offence_category, "offence_categories", optional=True),
     FactSpec("specified", "record", "bool", "on the DBS list of specified offences (missing if not known)", _specified,
              optional=True),
+    FactSpec("offence_group", "record", "word", "the family of offence (from the category)",
+             lambda s: _category(s).group if _category(s) else None, "offence_groups", optional=True),
+    FactSpec("harm", "record", "word", "the project's grade of the category's typical harm: low, medium or high",
+             lambda s: _category(s).harm if _category(s) else None, "harm_grades", optional=True),
+    FactSpec("linked_to_illness", "record", "bool", "the applicant or a clinician links the record to an illness "
+             "episode", lambda s: any(s.record.id in e.linked_records for e in _episodes(s))),
+    FactSpec("offence_in_episode", "record", "bool", "the offence (or, without an offence date, the record) falls "
+             "within an illness episode", _in_episode),
+    FactSpec("undeclared", "record", "bool", "may be asked about and was not declared by the applicant (a protected "
+             "record never counts; missing if not known)", _undeclared, optional=True),
+    FactSpec("similar_considered", "record", "number", "other records that may be considered in the same offence "
+             "group", _similar),
     FactSpec("custodial", "record", "bool", "a custodial sentence, suspended included",
              lambda s: any(s.tables.sentence_types[x.type].custodial_for_filtering for x in s.record.sentences)),
     FactSpec("custody_months", "record", "months", "the longest custodial term, consecutive terms joined (0 if none)",
@@ -161,6 +224,18 @@ CASE_FACTS: tuple[FactSpec, ...] = (
              lambda s: len(s.case.records)),
     FactSpec("needs_information", "case", "bool", "the legal layer could not decide something without more facts",
              lambda s: bool(s.legal.needs)),
+    FactSpec("considered_count", "case", "number", "records that may lawfully be considered",
+             lambda s: sum(1 for r in s.legal.records if r.values["considered"] is True)),
+    FactSpec("time_since_latest_considered", "case", "months", "time since the most recent record that may be "
+             "considered (missing if none)", _since_latest_considered, optional=True),
+    FactSpec("wellbeing_plan", "case", "bool", "a current wellbeing or recovery plan exists",
+             lambda s: bool(_plan(s) and _plan(s).exists)),
+    FactSpec("plan_names_triggers", "case", "bool", "the plan names triggers and early-warning signs (missing if "
+             "not recorded)", _plan_names_triggers, optional=True),
+    FactSpec("references", "case", "number", "supportive references received (missing if not recorded)",
+             lambda s: s.case.evidence.references if s.case.evidence else None, optional=True),
+    FactSpec("training_completed", "case", "bool", "training completed since the offending",
+             lambda s: bool(s.case.evidence and s.case.evidence.training_completed)),
 )
 
 CATALOGUE: dict[str, FactSpec] = {f.name: f for f in RECORD_FACTS + CASE_FACTS}
