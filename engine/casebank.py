@@ -13,7 +13,8 @@ from engine.problems import InputError, Problem
 from engine.rulebase import Rules
 
 RECORD_FIELDS = ("spent_on", "spent", "protected", "considered", "protected_from")
-EXPECT_KEYS = {"title", "why", "source", "barred_stop", "records", "outcome", "needs_information"}
+EXPECT_KEYS = {"title", "why", "source", "barred_stop", "records", "outcome", "needs_information", "safeguards",
+               "factors", "discuss_before_withdrawal"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,14 @@ def compare(report: dict[str, Any], expect: dict[str, Any]) -> list[str]:
         out.append(f"barred_stop: expected {expect['barred_stop']}, got {report['barred_stop']['stopped']}")
     if "outcome" in expect and report["outcome"] != expect["outcome"]:
         out.append(f"outcome: expected {expect['outcome']}, got {report['outcome']}")
+    recommendation = report["recommendation"]
+    if "safeguards" in expect and sorted(recommendation["safeguards"]) != sorted(expect["safeguards"] or []):
+        out.append(f"safeguards: expected {sorted(expect['safeguards'] or [])}, got {recommendation['safeguards']}")
+    if "discuss_before_withdrawal" in expect and \
+            recommendation["discuss_before_withdrawal"] != expect["discuss_before_withdrawal"]:
+        out.append(f"discuss_before_withdrawal: expected {expect['discuss_before_withdrawal']}, "
+                   f"got {recommendation['discuss_before_withdrawal']}")
+    out += _factor_mismatches("factors", report["factors"], expect.get("factors") or {})
     records = {r["id"]: r for r in report["records"]}
     for rid, wanted in (expect.get("records") or {}).items():
         got = records.get(rid)
@@ -64,13 +73,28 @@ def compare(report: dict[str, Any], expect: dict[str, Any]) -> list[str]:
             out.append(f"{rid}: not in the report")
             continue
         for key, value in wanted.items():
-            if key == "disclosed":
+            if key == "factors":
+                out += _factor_mismatches(f"{rid}.factors", got["factors"], value)
+            elif key == "disclosed":
                 out += [f"{rid}.disclosed.{lv}: expected {v}, got {got['disclosed'][lv]}"
                         for lv, v in value.items() if got["disclosed"].get(lv) != v]
             elif key not in RECORD_FIELDS:
                 out.append(f"{rid}.{key}: not a field the casebank can check")
             elif got[key] != _norm(value):
                 out.append(f"{rid}.{key}: expected {_norm(value)}, got {got[key]}")
+    return out
+
+
+def _factor_mismatches(where: str, got: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+    out = []
+    for name, value in wanted.items():
+        have = got.get(name)
+        if isinstance(value, list) or isinstance(have, list):
+            same = sorted(value or []) == sorted(have or [])
+        else:
+            same = have == value
+        if not same:
+            out.append(f"{where}.{name}: expected {value}, got {have}")
     return out
 
 

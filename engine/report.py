@@ -8,6 +8,7 @@ from typing import Any
 
 from engine import __version__
 from engine.case_model import Case
+from engine.dates import add_months
 from engine.legal.layer import LegalResult, RecordResult
 from engine.legal.spent_value import SpentOn
 from engine.rulebase import Rules
@@ -64,7 +65,8 @@ def build_report(case: Case, legal: LegalResult, evaluation: Evaluation, rules: 
         "rules_version": rules.version,
         "engine_version": __version__,
         "regimes": {"rehabilitation": legal.regime, "filtering": legal.filtering},
-        "outcome": "cannot_appoint" if barred.stopped else None,
+        "outcome": evaluation.case_facts.get("recommendation"),
+        "recommendation": _recommendation(legal, evaluation, case),
         "barred_stop": {"stopped": barred.stopped, "groups": list(barred.groups), "reason": barred.reason,
                         "source": barred.source},
         "records": [_record(r, {n: evaluation.record_facts[r.id][n] for n in record_factors}) for r in records],
@@ -77,6 +79,24 @@ def build_report(case: Case, legal: LegalResult, evaluation: Evaluation, rules: 
         "trace": [_plain({"ruleset": e.ruleset, "rule": e.rule, "subject": e.subject, "in_force": e.in_force,
                           "matched": e.matched, "seen": e.seen, "failed": e.failed, "outputs": e.outputs})
                   for e in evaluation.trace_entries()],
+    }
+
+
+def _recommendation(legal: LegalResult, evaluation: Evaluation, case: Case) -> dict[str, Any]:
+    facts = evaluation.case_facts
+    rule = next((f for f in evaluation.findings if f.ruleset == "framework.recommendation"), None)
+    months = facts.get("review_after")
+    needs = list(legal.needs)
+    if case.certificate is None:
+        needs.insert(0, "the DBS certificate (not returned yet)")
+    return {
+        "outcome": facts.get("recommendation"),
+        "rule": rule.rule if rule else None,
+        "because": (rule.text or rule.title) if rule else None,
+        "safeguards": _plain(facts.get("safeguards") or frozenset()),
+        "review_on": add_months(legal.on, int(months)).isoformat() if months is not None else None,
+        "discuss_before_withdrawal": bool(facts.get("discuss_before_withdrawal")),
+        "needs_information": needs if facts.get("recommendation") == "needs_information" else [],
     }
 
 
