@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from engine.case_model import Case
+from engine.explain import applicant_letter, panel_explanation
 from engine.legal.layer import assess_legal
 from engine.report import build_report
 from engine.rulebase import Rules
@@ -15,16 +16,33 @@ from engine.rules.native import evaluate
 ENGINES = ("native", "durable")
 
 
-def assess(case: Case, rules: Rules, on: date, engine: str = "native") -> dict[str, Any]:
-    """The report. The native evaluator (the reference) gives the full trace; durable_rules gives none."""
+CHANGE_DATES_SHOWN = 5
+
+
+def _evaluate(case: Case, rules: Rules, on: date, engine: str, trace: bool = True):
     legal = assess_legal(case, rules, on)
     case_facts, record_facts = derive_facts(case, legal, rules.tables)
     if engine == "durable":
         from engine.rules.durable_eval import evaluate_durable
 
-        evaluation = evaluate_durable(rules.book, case_facts, record_facts, on)
-    else:
-        evaluation = evaluate(rules.book, case_facts, record_facts, on)
+        return legal, evaluate_durable(rules.book, case_facts, record_facts, on)
+    return legal, evaluate(rules.book, case_facts, record_facts, on, with_trace=trace)
+
+
+def assess(case: Case, rules: Rules, on: date, engine: str = "native") -> dict[str, Any]:
+    """The report. The native evaluator (the reference) gives the full trace; durable_rules gives none.
+
+    Each of the next dates of change carries the recommendation the case would get on that day.
+    """
+    legal, evaluation = _evaluate(case, rules, on, engine)
     report = build_report(case, legal, evaluation, rules)
+    outcome_on = {}
+    for change in report["changes"]:
+        day = date.fromisoformat(change["date"])
+        if day not in outcome_on and len(outcome_on) < CHANGE_DATES_SHOWN:
+            outcome_on[day] = _evaluate(case, rules, day, engine, trace=False)[1].case_facts.get("recommendation")
+        change["recommendation_then"] = outcome_on.get(day)
     report["evaluator"] = engine
+    report["explanation"] = {"panel": panel_explanation(report, case, rules.wording),
+                             "applicant_letter": applicant_letter(report, case, rules.wording)}
     return report

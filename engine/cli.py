@@ -13,6 +13,7 @@ from engine.assess import ENGINES, assess
 from engine.case_loader import load_case
 from engine.casebank import casebank_files, run_case
 from engine.problems import InputError
+from engine.report import render_text
 from engine.rulebase import Rules, load_rules
 from engine.rules.catalogue import CATALOGUE, catalogue_markdown, words_of
 from engine.rules.durable_eval import DurableUnavailable
@@ -41,9 +42,9 @@ def cmd_assess(args: argparse.Namespace, rules: Rules) -> int:
     report = assess(case, rules, on, args.engine)
     if args.json:
         sys.stdout.write(_dump(report))
+    elif args.letter:
+        sys.stdout.write(report["explanation"]["applicant_letter"])
     else:
-        from engine.report import render_text
-
         sys.stdout.write(render_text(report, reasons=not args.brief))
     return 0
 
@@ -150,6 +151,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--on", type=_date, help="assess as at this date (YYYY-MM-DD), overriding assessed_on")
     a.add_argument("--json", action="store_true", help="print the report as JSON")
     a.add_argument("--brief", action="store_true", help="the table only, without the reasons")
+    a.add_argument("--letter", action="store_true", help="print the letter to the applicant")
     a.add_argument("--engine", choices=ENGINES, default="native",
                    help="the rule evaluator: native (default, with the full trace) or durable (durable_rules)")
     a.set_defaults(func=cmd_assess)

@@ -123,13 +123,17 @@ def render_text(report: dict[str, Any], reasons: bool = True) -> str:
     lines = [f"Case {report['case_id']} as at {report['assessed_on']} "
              f"(rules {report['rules_version']}; {report['regimes']['rehabilitation']}, "
              f"{report['regimes']['filtering']})", ""]
+    lines += [f"  {sentence}" for sentence in report.get("explanation", {}).get("panel", [])] + [""]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     stop = report["barred_stop"]
     lines += ["", f"Barred-list stop: {_cell(stop['stopped'])} - {stop['reason']}"]
     if report["needs_information"]:
         lines += ["", "Needs information:"] + [f"  - {n}" for n in report["needs_information"]]
     if report["changes"]:
-        lines += ["", "Dates of change:"] + [f"  {c['date']}  {c['record']} {c['change']}" for c in report["changes"]]
+        lines += ["", "Dates of change:"] + [
+            f"  {c['date']}  {c['record']} {c['change']}"
+            + (f" (recommendation then: {c['recommendation_then']})" if c.get("recommendation_then") else "")
+            for c in report["changes"]]
     factors = [(r["id"], r["factors"]) for r in report["records"] if any(v is not None for v in r["factors"].values())]
     if factors or report["factors"]:
         lines += ["", "Factors (rules in rules/framework/):"]

@@ -8,12 +8,14 @@ from pathlib import Path
 from engine.legal.tables import LegalTables, load_tables
 from engine.problems import InputError
 from engine.rules.book import RuleBook, load_rulebook
+from engine.wording import Wording, load_wording
 
 
 @dataclass(frozen=True)
 class Rules:
     tables: LegalTables
     book: RuleBook
+    wording: Wording
 
     @property
     def version(self) -> str:
@@ -33,4 +35,4 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
         problems += exc.problems
     if problems:
         raise InputError(problems)
-    return Rules(tables, book)
+    return Rules(tables, book, load_wording(book, rules_dir))

@@ -142,7 +142,10 @@ def assess_legal(case: Case, rules: Rules, on: date) -> LegalResult:
     flips = _flips(unknowns, best, worst, case, rules, on)
     results = tuple(_merge(r.id, r.kind, r.date, best[r.id], worst[r.id], flips) for r in case.records)
     barred = barred_stop(case, tables)
-    needs = tuple(sorted({n for r in results for u in r.undecided for n in u.needs} | set(barred.needs)))
+    # What the case needs is what stops a record being placed: whether it may be considered. Other
+    # undecided details (a protection date, a basic-certificate line) stay on the record.
+    needs = tuple(sorted({n for r in results for u in r.undecided if u.field == "considered" for n in u.needs}
+                         | set(barred.needs)))
     return LegalResult(on, regime.id, frame.id, results, barred, needs, _changes(results, on))
 
 
