@@ -98,8 +98,8 @@ def _factor_mismatches(where: str, got: dict[str, Any], wanted: dict[str, Any]) 
     return out
 
 
-def run_case(file: FsPath, rules: Rules) -> tuple[CaseResult, dict[str, Any]]:
+def run_case(file: FsPath, rules: Rules, engine: str = "native") -> tuple[CaseResult, dict[str, Any]]:
     data, expect, lines = split_expect(file)
     case = case_from_data(data, lines, str(file), rules.tables)
-    report = assess(case, rules, case.assessed_on)
+    report = assess(case, rules, case.assessed_on, engine)
     return CaseResult(file, str(expect.get("title", file.stem)), tuple(compare(report, expect))), report

@@ -58,7 +58,7 @@ def cmd_casebank_check(args: argparse.Namespace, rules: Rules) -> int:
     results = []
     for file in casebank_files(Path(args.dir)):
         try:
-            results.append(run_case(file, rules)[0])
+            results.append(run_case(file, rules, args.engine)[0])
         except InputError as exc:
             results.append(type("R", (), {"file": file, "title": "invalid input", "passed": False,
                                           "mismatches": tuple(str(p) for p in exc.problems)})())
@@ -162,6 +162,7 @@ def parser() -> argparse.ArgumentParser:
     check = cbs.add_parser("check", help="run every casebank case and compare with its expectations")
     check.add_argument("dir", nargs="?", default=str(Path(__file__).resolve().parents[1] / "casebank"))
     check.add_argument("--json", action="store_true", help="print the results as JSON")
+    check.add_argument("--engine", choices=ENGINES, default="native", help="the rule evaluator to use")
     check.set_defaults(func=cmd_casebank_check)
     _rules_parsers(sub)
     return top

@@ -28,6 +28,42 @@ def test_case_meets_its_expectations(file):
 
 
 @pytest.mark.parametrize("file", CASES, ids=lambda p: p.name)
+def test_case_meets_its_expectations_on_durable_rules(file):
+    pytest.importorskip("durable.lang", reason="durable_rules is an optional extra")
+    result, _ = run_case(file, RULES, "durable")
+    assert result.passed, "\n".join(result.mismatches)
+
+
+RULE_IDS = {r.id for s in RULES.book.sets for r in s.rules}
+
+
+@pytest.mark.parametrize("file", [p for p in CASES if "framework" in p.parts] + DEMOS, ids=lambda p: p.name)
+def test_every_framework_case_has_a_recommendation_and_both_explanations(file):
+    if "demo" in file.parts:
+        case = load_case(file, TABLES)
+    else:
+        data, _, lines = split_expect(file)
+        case = case_from_data(data, lines, str(file), TABLES)
+    report = assess(case, RULES, case.assessed_on)
+    rec = report["recommendation"]
+    assert rec["outcome"] in {"appoint", "appoint_with_safeguards", "refer_to_panel", "cannot_appoint",
+                              "needs_information"}
+    assert rec["because"] and report["factors"]["recommendation"] == rec["outcome"]
+    panel, letter = report["explanation"]["panel"], report["explanation"]["applicant_letter"]
+    assert len(panel) >= 3 and any(line.startswith("Recommendation:") for line in panel)
+    assert "not necessarily a bar" in letter and "Recruitment team" in letter
+    assert not [rid for rid in RULE_IDS if rid in letter]
+    assert not any(word in letter for word in ("Exceptions Order", "filtered", "spent", "protected"))
+    clinical = [e.summary for e in (case.health.illness_episodes if case.health else []) if e.summary]
+    assert not any(text in letter or any(text in line for line in panel) for text in clinical)
+    if rec["outcome"] in ("refer_to_panel", "cannot_appoint"):
+        assert rec["discuss_before_withdrawal"] and any("Code of Practice" in line for line in panel)
+    for change in report["changes"][:5]:
+        assert change["recommendation_then"] in {"appoint", "appoint_with_safeguards", "refer_to_panel",
+                                                 "cannot_appoint", "needs_information"}
+
+
+@pytest.mark.parametrize("file", CASES, ids=lambda p: p.name)
 def test_case_gives_the_same_report_as_json(file, tmp_path):
     data, _, lines = split_expect(file)
     case = case_from_data(data, lines, str(file), TABLES)
