@@ -284,19 +284,19 @@ def test_a_word_test_on_a_number_fact(rules_copy):
 
 
 def test_a_word_outside_the_vocabulary(rules_copy):
-    edit(rules_copy / RELEVANCE, "offence_category: \"theft, shoplifting,", "offence_category: \"theft, thieving, "
-         "shoplifting,")
+    edit(rules_copy / RELEVANCE, "when: {offence_group: dishonesty, role.duties:",
+         "when: {offence_group: \"dishonesty, thieving\", role.duties:")
     found = issues_of(rules_copy)
     assert len(found) == 1 and found[0].rule == "FW-REL-DISHONESTY"
-    assert found[0].message.startswith("thieving not among the values of 'offence_category': ")
-    assert "fraud" in found[0].message and "theft" in found[0].message
+    assert found[0].message.startswith("thieving not among the values of 'offence_group': ")
+    assert "dishonesty" in found[0].message and "violence" in found[0].message
 
 
 def test_a_word_outside_the_vocabulary_in_a_not(rules_copy):
-    edit(rules_copy / RELEVANCE, 'when: {offence_category: drugs_supply, role.duties: "includes medication"}',
-         'when: {offence_category: "not(drugs_sale)", role.duties: "includes medication"}')
+    edit(rules_copy / RELEVANCE, 'when: {offence_group: drugs_supply, role.duties: "includes medication"}',
+         'when: {offence_group: "not(drugs_sale)", role.duties: "includes medication"}')
     assert [i.message.split(":")[0] for i in issues_of(rules_copy)] == [
-        "drugs_sale not among the values of 'offence_category'"]
+        "drugs_sale not among the values of 'offence_group'"]
 
 
 def test_a_duty_outside_the_vocabulary(rules_copy):
@@ -317,10 +317,10 @@ def test_a_word_outside_a_produced_facts_values(rules_copy):
 
 def test_a_duration_on_a_fact_that_is_not_in_months(rules_copy):
     file = rules_copy / RELEVANCE
-    edit(file, "needs: [considered, offence_category, role.duties]",
-         "needs: [considered, offence_category, role.duties, age_at_record]")
-    edit(file, 'when: {offence_category: drugs_supply, role.duties: "includes medication"}',
-         'when: {offence_category: drugs_supply, role.duties: "includes medication", age_at_record: ">= 18 years"}')
+    edit(file, "needs: [considered, offence_group, role.duties]",
+         "needs: [considered, offence_group, role.duties, age_at_record]")
+    edit(file, 'when: {offence_group: drugs_supply, role.duties: "includes medication"}',
+         'when: {offence_group: drugs_supply, role.duties: "includes medication", age_at_record: ">= 18 years"}')
     assert any("age_at_record" in m for m in messages(issues_of(rules_copy)))
 
 

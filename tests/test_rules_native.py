@@ -168,7 +168,7 @@ def test_the_trace_of_the_small_case_in_detail(small_report):
     r3 = {e["rule"]: e for e in entries_for(small_report, "framework.relevance", "R3")}
     assert r3["FW-REL-VIOLENCE"]["failed"] == ("role.duties: includes any(lone_working, home_visits) "
                                                "(saw {cash_handling, police_station_based})")
-    assert r3["FW-REL-VIOLENCE"]["seen"] == {"offence_category": "common_assault",
+    assert r3["FW-REL-VIOLENCE"]["seen"] == {"offence_group": "violence",
                                              "role.duties": ["cash_handling", "police_station_based"]}
 
     skipped = entries_for(small_report, "framework.seriousness", "R2")
@@ -177,14 +177,18 @@ def test_the_trace_of_the_small_case_in_detail(small_report):
 
     # a first-hit table stops at its first match: R3 is high, so the later rows are not consulted
     assert [e["rule"] for e in entries_for(small_report, "framework.seriousness", "R3")] == [
-        "FW-SER-LONG-CUSTODY", "FW-SER-CUSTODY"]
+        "FW-SER-LONG-CUSTODY", "FW-SER-CUSTODY-HIGH-HARM", "FW-SER-CUSTODY"]
 
     pattern = entries_for(small_report, "framework.pattern", "case")
     assert [(e["rule"], e["matched"]) for e in pattern] == [
-        ("FW-PAT-NONE", False), ("FW-PAT-RECENT-REPEAT", False), ("FW-PAT-REPEAT", True)]
+        ("FW-PAT-NONE", False), ("FW-PAT-RECENT-REPEAT", False), ("FW-PAT-SIMILAR", False),
+        ("FW-PAT-SEVERAL", True)]
     assert pattern[1]["failed"] == ("count_records (considered: true, recency: recent, within_five_years) >= 2 "
                                     "(saw 1)")
-    assert small_report["factors"] == {"pattern": "repeated"}
+    # R1 (15 months ago) is the latest record that may be considered; the case has no certificate yet
+    assert small_report["factors"] == {
+        "pattern": "several_unrelated", "change_since": "limited", "recommendation": "needs_information",
+        "safeguards": None, "review_after": None, "discuss_before_withdrawal": False}
 
 
 def test_a_matched_quantified_rule_shows_what_it_saw(small_report):
@@ -217,6 +221,9 @@ def dated_versions(rules_dir: Path) -> None:
     """FW-REC-OLDER answers `older` up to 2020-12-31 and `distant` from 2021-01-01."""
     file = rules_dir / RECENCY
     edit(file, "values: [recent, within_five_years, older]", "values: [recent, within_five_years, older, distant]")
+    # every factor value a rule can produce needs words for the report
+    edit(rules_dir / "framework/wording.yaml", 'older: "five years ago or more"}',
+         'older: "five years ago or more", distant: "long ago"}')
     text = file.read_text(encoding="utf-8")
     start = text.index("    - id: FW-REC-OLDER")
     row = text[start:]
@@ -307,7 +314,7 @@ def test_set_outputs_gather_every_matching_rule(small_report):
 
 def test_run_set_unions_a_set_output():
     relevance = RULES.book.get("framework.relevance")
-    facts = {"considered": True, "offence_category": "fraud",
+    facts = {"considered": True, "offence_group": "dishonesty",
              "role.duties": frozenset({"cash_handling", "police_station_based", "lone_working"})}
     outputs, matched = run_set(relevance, facts, ON, "R1")
     assert outputs == {"relevant_to": frozenset({"cash_or_records", "police_station"})}
