@@ -60,7 +60,8 @@ def panel_explanation(report: dict[str, Any], case: Case, w: Wording) -> list[st
         return [*lines, _say(w.panel.no_framework, on=report["assessed_on"])]
     if considered:
         lines.append(_say(w.panel.pattern, pattern=w.factors["pattern"][factors["pattern"]],
-                          change=w.factors["change_since"][factors["change_since"]]))
+                          change=w.factors["change_since"][factors["change_since"]],
+                          plan=w.factors["plan"][factors["plan"]]))
     lines.append(w.outcomes[rec["outcome"]].panel)
     lines.append(_say(w.panel.because, reason=rec["because"]))
     if rec["safeguards"]:
