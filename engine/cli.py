@@ -11,7 +11,7 @@ from typing import Any
 
 from engine.assess import ENGINES, assess
 from engine.case_loader import load_case
-from engine.casebank import casebank_files, run_case
+from engine.casebank import CaseResult, casebank_files, run_case
 from engine.problems import InputError
 from engine.report import render_text
 from engine.rulebase import Rules, load_rules
@@ -60,8 +60,7 @@ def cmd_casebank_check(args: argparse.Namespace, rules: Rules) -> int:
         try:
             results.append(run_case(file, rules, args.engine)[0])
         except InputError as exc:
-            results.append(type("R", (), {"file": file, "title": "invalid input", "passed": False,
-                                          "mismatches": tuple(str(p) for p in exc.problems)})())
+            results.append(CaseResult(file, "invalid input", tuple(str(p) for p in exc.problems)))
     if args.json:
         sys.stdout.write(_dump([{"file": str(r.file), "title": r.title, "passed": r.passed,
                                  "mismatches": list(r.mismatches)} for r in results]))

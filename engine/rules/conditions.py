@@ -85,7 +85,7 @@ def first_failure(checks: tuple[Check, ...], facts: dict[str, Any],
             if not check.test.fast(seen):
                 return check, seen
             continue
-        seen = _value(check, facts, records)
+        seen = quantified(check, facts, records)
         if not (check.test.fast(seen) if check.quantifier == "count_records" else seen):
             return check, seen
     return None
@@ -93,10 +93,6 @@ def first_failure(checks: tuple[Check, ...], facts: dict[str, Any],
 
 def quantified(check: Check, facts: dict[str, Any], records: list[dict[str, Any]] | None) -> Any:
     """The value a check tests: the fact's, or for a quantifier what it found over the records."""
-    return _value(check, facts, records)
-
-
-def _value(check: Check, facts: dict[str, Any], records: list[dict[str, Any]] | None) -> Any:
     if check.quantifier is None:
         return facts.get(check.fact)
     over, names = check.over_match, check.over_names
