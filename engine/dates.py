@@ -46,3 +46,9 @@ def add_length(start: date, amount: int, unit: str) -> date:
     if unit == "weeks":
         return add_days(start, 7 * amount)
     return add_months(start, amount * (12 if unit == "years" else 1))
+
+
+def whole_months_between(start: date, end: date) -> int:
+    """Whole calendar months from start to end (0 if end is earlier)."""
+    whole = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(whole, 0)

@@ -7,10 +7,12 @@ the report). The letter has no rule ids, no legal jargon and no clinical detail.
 
 from __future__ import annotations
 
+from datetime import date
 from string import Template
 from typing import Any
 
 from engine.case_model import Case
+from engine.dates import whole_months_between
 from engine.wording import Wording
 
 
@@ -34,6 +36,12 @@ def _factors(w: Wording, factors: dict[str, Any]) -> str:
     parts.append(_say(w.panel.relevant, duties=_join([w.factors["relevant_to"][d] for d in duties]))
                  if duties else w.panel.not_relevant)
     return ", ".join(parts)
+
+
+def _months_text(months: int) -> str:
+    years, rest = divmod(months, 12)
+    parts = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in ((years, "year"), (rest, "month")) if n]
+    return " and ".join(parts) or "less than a month"
 
 
 def _set_aside(w: Wording, record: dict[str, Any]) -> str | None:
@@ -60,6 +68,9 @@ def panel_explanation(report: dict[str, Any], case: Case, w: Wording) -> list[st
         return [*lines, _say(w.panel.no_framework, on=report["assessed_on"])]
     if considered:
         lines.append(_say(w.panel.pattern, pattern=w.factors["pattern"][factors["pattern"]],
+                          span=_months_text(whole_months_between(
+                              date.fromisoformat(considered[0]["date"]), date.fromisoformat(considered[-1]["date"]))),
+                          trajectory=w.factors["trajectory"][factors["trajectory"]],
                           change=w.factors["change_since"][factors["change_since"]],
                           plan=w.factors["plan"][factors["plan"]]))
     lines.append(w.outcomes[rec["outcome"]].panel)

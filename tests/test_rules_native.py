@@ -188,7 +188,8 @@ def test_the_trace_of_the_small_case_in_detail(small_report):
     # R1 (15 months ago) is the latest record that may be considered; the case has no certificate yet
     assert small_report["factors"] == {
         "pattern": "several_unrelated", "change_since": "limited", "recommendation": "needs_information",
-        "safeguards": None, "review_after": None, "discuss_before_withdrawal": False, "plan": "none"}
+        "safeguards": None, "review_after": None, "discuss_before_withdrawal": False, "plan": "none",
+        "trajectory": "not_escalating"}
 
 
 def test_a_matched_quantified_rule_shows_what_it_saw(small_report):

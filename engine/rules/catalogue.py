@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from engine.case_model import Case, LengthSpec, Record
-from engine.dates import age_on, as_months
+from engine.dates import age_on, as_months, whole_months_between
 from engine.legal.spent_value import SpentOn
 from engine.legal.tables import LegalTables
 
@@ -62,12 +61,6 @@ VOCABULARIES: dict[str, tuple[str, Callable[[LegalTables], Any]]] = {
 
 def words_of(spec: FactSpec, tables: LegalTables) -> list[str] | None:
     return sorted(VOCABULARIES[spec.vocabulary][1](tables)) if spec.vocabulary else None
-
-
-def _months_between(start: date, end: date) -> int:
-    """Whole months from start to end (for 'years since' tests written as durations)."""
-    whole = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
-    return max(whole, 0)
 
 
 def _exact(value: Fraction) -> int | Fraction:
@@ -126,7 +119,38 @@ def _similar(s: Source) -> int:
 
 def _since_latest_considered(s: Source) -> int | None:
     considered = [r.date for r in s.legal.records if r.values["considered"] is True]
-    return _months_between(max(considered), s.legal.on) if considered else None
+    return whole_months_between(max(considered), s.legal.on) if considered else None
+
+
+def _considered_records(s: Source) -> list:
+    """The records that may be considered, oldest first."""
+    ids = {r.id for r in s.legal.records if r.values["considered"] is True}
+    return sorted((r for r in s.case.records if r.id in ids), key=lambda r: (r.date, r.id))
+
+
+HARM_ORDER = ("low", "medium", "high")   # the order of the grades in rules/legal/offence-categories.yaml
+
+
+def _gravity(s: Source, record) -> tuple[int, bool]:
+    category = s.tables.categories.get(record.offence_category or "")
+    custodial = any(s.tables.sentence_types[x.type].custodial_for_filtering for x in record.sentences)
+    return (HARM_ORDER.index(category.harm) if category else -1), custodial
+
+
+def _escalating(s: Source) -> bool | None:
+    """The most recent record is graver than every earlier one (higher harm, or custody where none before)."""
+    records = _considered_records(s)
+    if len(records) < 2:
+        return False
+    *earlier, latest = [_gravity(s, r) for r in records]
+    if latest[0] < 0 or any(g[0] < 0 for g in earlier):
+        return None   # a category is missing: cannot tell
+    return all(latest[0] > g[0] or (latest[1] and not g[1] and latest[0] >= g[0]) for g in earlier)
+
+
+def _span(s: Source) -> int | None:
+    records = _considered_records(s)
+    return whole_months_between(records[0].date, records[-1].date) if records else None
 
 
 def _plan(s: Source):
@@ -184,9 +208,9 @@ RECORD_FACTS: tuple[FactSpec, ...] = (
     FactSpec("age_at_record", "record", "number", "age in years on the date of conviction or caution",
              _age),
     FactSpec("time_since_record", "record", "months", "time from the conviction or caution to the assessment date",
-             lambda s: _months_between(s.record.date, s.legal.on)),
+             lambda s: whole_months_between(s.record.date, s.legal.on)),
     FactSpec("time_since_offence", "record", "months", "time from the offence to the assessment date (missing if "
-             "no offence date)", lambda s: _months_between(s.record.offence_date, s.legal.on)
+             "no offence date)", lambda s: whole_months_between(s.record.offence_date, s.legal.on)
              if s.record.offence_date else None, optional=True),
     FactSpec("spent", "record", "bool", "spent as at the assessment date (missing if undecided)",
              lambda s: _value(s, "spent"), optional=True),
@@ -228,6 +252,11 @@ CASE_FACTS: tuple[FactSpec, ...] = (
              lambda s: sum(1 for r in s.legal.records if r.values["considered"] is True)),
     FactSpec("time_since_latest_considered", "case", "months", "time since the most recent record that may be "
              "considered (missing if none)", _since_latest_considered, optional=True),
+    FactSpec("considered_span", "case", "months", "time from the earliest to the latest record that may be "
+             "considered (missing if none)", _span, optional=True),
+    FactSpec("escalating", "case", "bool", "the latest record that may be considered is graver than every earlier "
+             "one: a higher harm grade, or custody where there was none (missing if a category is not given)",
+             _escalating, optional=True),
     FactSpec("wellbeing_plan", "case", "bool", "a current wellbeing or recovery plan exists",
              lambda s: bool(_plan(s) and _plan(s).exists)),
     FactSpec("plan_names_triggers", "case", "bool", "the plan names triggers and early-warning signs (missing if "
