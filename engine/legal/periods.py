@@ -21,11 +21,12 @@ class Term:
     label: str
     start: date
     end: date | None            # None: no length given
-    months: Fraction | None     # the length, for band choice
+    months: Fraction | None     # the length, for band choice (consecutive terms added up)
     until_further_order: bool
     excluded_form: str | None
     paid_on: date | None
     drags: bool
+    longest_single: Fraction | None = None   # the longest single sentence in it (Schedule 18 test)
 
 
 def _months_text(months: Fraction) -> str:
@@ -43,20 +44,23 @@ def terms_of(facts: RecordFacts, tables: LegalTables) -> list[Term]:
             prev = terms.pop()
             end = add_length(prev.end, length.amount, length.unit)
             terms.append(Term(prev.type, f"{prev.label}+[{index}] consecutive", prev.start, end,
-                              prev.months + months, False, prev.excluded_form or form, None, prev.drags))
+                              prev.months + months, False, prev.excluded_form or form, None, prev.drags,
+                              max(prev.longest_single, months)))
             continue
         start = s.start or facts.date
         terms.append(Term(s.type, f"sentences[{index}] {s.type}", start,
                           add_length(start, length.amount, length.unit) if length else None, months,
-                          s.length == "until_further_order", form, s.paid_on, props.drags))
+                          s.length == "until_further_order", form, s.paid_on, props.drags, months))
         if s.endorsement:
             terms.append(Term("endorsement", f"sentences[{index}] endorsement", facts.date, None, None,
                               False, None, None, tables.endorsement.drags))
     return terms
 
 
-def _band(bands: list[Band], months: Fraction) -> Band:
-    return next(b for b in bands if b.up_to_months is None or months <= b.up_to_months)
+def _band(bands: list[Band], months: Fraction) -> tuple[Band, int | None]:
+    """The band a length falls in, and the upper limit of the band below it (its lower bound)."""
+    index = next(i for i, b in enumerate(bands) if b.up_to_months is None or months <= b.up_to_months)
+    return bands[index], (bands[index - 1].up_to_months if index else None)
 
 
 def _evaluate(period: Period, term: Term, facts: RecordFacts, regime: Regime) -> tuple[SpentOn, str]:
@@ -75,9 +79,11 @@ def _evaluate(period: Period, term: Term, facts: RecordFacts, regime: Regime) ->
     base = facts.date if period.anchor == "conviction" else term.end
     base_text = f"conviction on {facts.date}" if period.anchor == "conviction" else f"end of the term on {term.end}"
     if period.bands is not None:
-        band = _band(period.bands, term.months)
+        band, floor = _band(period.bands, term.months)
         band_text = f"term of {_months_text(term.months)} months"
-        if band.never or (band.never_if_schedule_18 and facts.schedule_18):
+        # The Schedule 18 exclusion needs a single sentence over the band's floor, not consecutive terms.
+        single_over = floor is None or (term.longest_single or term.months) > floor
+        if band.never or (band.never_if_schedule_18 and facts.schedule_18 and single_over):
             why = " for a Schedule 18 offence" if band.never_if_schedule_18 else ""
             return NEVER, f"{band_text}{why}: excluded from rehabilitation, never spent"
         buffer, band_text = (band.youth if facts.youth else band.adult), band_text + ", "
