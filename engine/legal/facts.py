@@ -26,6 +26,7 @@ class RecordFacts:
     date: date
     age: int
     youth: bool
+    adult_age: int
     conviction: bool
     conditional: bool
     specified: bool

@@ -97,7 +97,7 @@ def _consideration(consider: CompiledSet, protected: bool, spent: bool, case: Ca
 
 
 def _age_reason(f: RecordFacts) -> Reason:
-    band = "youth (under 18)" if f.youth else "adult"
+    band = f"youth (under {f.adult_age})" if f.youth else "adult"
     text = f"aged {f.age} on {f.date}: {band} periods and filtering rules apply"
     if f.assumed:
         text += f"; not given in the case, so decided only where it does not matter: {', '.join(f.assumed)}"

@@ -89,7 +89,7 @@ def _evaluate(period: Period, term: Term, facts: RecordFacts, regime: Regime) ->
         buffer, band_text = (band.youth if facts.youth else band.adult), band_text + ", "
     else:
         buffer, band_text = (period.youth if facts.youth else period.adult), ""
-    who = "under 18" if facts.youth else "18 or over"
+    who = f"under {facts.adult_age}" if facts.youth else f"{facts.adult_age} or over"
     months = buffer.in_months
     value = SpentOn.on(add_months(base, months))
     return value, f"{band_text}{who} at conviction: {months} months after the {base_text}"

@@ -65,7 +65,7 @@ def resolve(case: Case, tables: LegalTables, chosen: dict[tuple[str, str], objec
             return chosen.get((r.id, field), default)
 
         out.append(RecordFacts(
-            id=r.id, kind=r.kind, date=r.date, age=age, youth=age < tables.adult_age,
+            id=r.id, kind=r.kind, date=r.date, age=age, youth=age < tables.adult_age, adult_age=tables.adult_age,
             conviction=kind.conviction, conditional=kind.conditional,
             specified=bool(pick("specified_offence", _known(r, "specified_offence", tables))),
             schedule_18=bool(pick("schedule_18", _known(r, "schedule_18", tables))),
