@@ -27,6 +27,9 @@ def check_case(case: Case, tables: LegalTables, on: date | None) -> Found:
             if group not in tables.barred.groups:
                 yield ("certificate", "barred", group), _one_of(group, tables.barred.groups, "barred list")
     yield from _check_health(case, on)
+    for i, need in enumerate(case.health.functional_needs if case.health else []):
+        if need not in tables.needs:
+            yield ("health", "functional_needs", i), _one_of(need, tables.needs, "functional need")
     seen: dict[str, int] = {}
     for index, record in enumerate(case.records):
         if record.id in seen:

@@ -81,6 +81,8 @@ class Role(Strict):
     regulated_activity: list[str] = Field(default_factory=list)
     duties: list[str] = Field(default_factory=list)
     setting: str | None = None
+    team: str | None = Field(default=None, description="the team the post is in")
+    peers_in_team: int | None = Field(default=None, ge=0, description="peer workers already in that team")
 
 
 class Certificate(Strict):
@@ -108,9 +110,30 @@ class WellbeingPlan(Strict):
     reviewed_on: date | None = None
 
 
+class FitNote(Strict):
+    status: Literal["not_fit", "may_be_fit"]
+    advice: list[Literal["phased_return", "altered_hours", "amended_duties", "workplace_adaptations"]] = \
+        Field(default_factory=list)
+    until: date | None = None
+
+
+class Absence(Strict):
+    occasions_12_months: int = Field(ge=0)
+    days_12_months: int = Field(ge=0)
+
+
 class Health(Strict):
+    """The health and occupational-health part. Clinical detail: occupational health only."""
+
     illness_episodes: list[IllnessEpisode] = Field(default_factory=list)
     wellbeing_plan: WellbeingPlan | None = None
+    functional_needs: list[str] = Field(default_factory=list, description="from rules/oh/needs.yaml")
+    own_care_team: str | None = Field(default=None, description="the team currently providing the person's care")
+    fit_note: FitNote | None = None
+    absence: Absence | None = None
+    hours_wanted: float | None = Field(default=None, gt=0, description="hours a week the person wants to work")
+    on_benefits: bool | None = None
+    returning_after_illness: bool | None = None
 
 
 class Evidence(Strict):

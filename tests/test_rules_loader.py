@@ -20,8 +20,8 @@ SERIOUSNESS = "framework/seriousness.rules.yaml"
 REVIEW = "framework/review.rules.yaml"
 
 # 'considerd' is close to three catalogue names (difflib, up to three suggestions)
-CLOSE_TO_CONSIDERD = ("unknown fact 'considerd'; did you mean 'considered' or 'considered_count' or "
-                      "'similar_considered'?")
+CLOSE_TO_CONSIDERD = ("unknown fact 'considerd'; did you mean 'considered' or 'considered_span' or "
+                      "'considered_count'?")
 
 
 def problems_of(rules_dir: Path) -> list[Problem]:

@@ -189,7 +189,11 @@ def test_the_trace_of_the_small_case_in_detail(small_report):
     assert small_report["factors"] == {
         "pattern": "several_unrelated", "change_since": "limited", "recommendation": "needs_information",
         "safeguards": None, "review_after": None, "discuss_before_withdrawal": False, "plan": "none",
-        "trajectory": "not_escalating"}
+        "trajectory": "not_escalating",
+        # no occupational-health assessment is recorded on this case
+        "oh_outcome": "not_assessed", "disability_opinion": "not_assessed", "adjustments": None,
+        "peer_arrangements": None, "oh_review_after": None, "phased_return_weeks": None,
+        "phased_return_pattern": None}
 
 
 def test_a_matched_quantified_rule_shows_what_it_saw(small_report):

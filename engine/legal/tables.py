@@ -264,6 +264,11 @@ class VocabEntry(Strict):
     source: str | None = None
 
 
+class NeedsFile(Strict):
+    version: int
+    needs: dict[str, VocabEntry]
+
+
 class RoleVocabFile(Strict):
     version: int
     duties: dict[str, VocabEntry]
@@ -279,6 +284,7 @@ FILES: dict[str, type[Strict]] = {
     "legal/offence-categories.yaml": CategoriesFile,
     "legal/parameters.yaml": ParametersFile,
     "vocabularies/role.yaml": RoleVocabFile,
+    "oh/needs.yaml": NeedsFile,
 }
 
 
@@ -300,6 +306,7 @@ class LegalTables:
     parameters: dict[str, Parameter]
     duties: dict[str, VocabEntry]
     settings: dict[str, VocabEntry]
+    needs: dict[str, VocabEntry]
 
     def regime_on(self, on: date) -> Regime | None:
         return next((r for r in self.regimes if r.in_force.covers(on)), None)
@@ -380,6 +387,7 @@ def load_tables(rules_dir: FsPath | None = None) -> LegalTables:
         parameters=loaded["legal/parameters.yaml"].parameters,
         duties=loaded["vocabularies/role.yaml"].duties,
         settings=loaded["vocabularies/role.yaml"].settings,
+        needs=loaded["oh/needs.yaml"].needs,
     )
     problems = _cross_check(tables, rules_dir, lines)
     if problems:

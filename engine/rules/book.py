@@ -143,6 +143,8 @@ def _fits(produced: Produced | None, value: Any) -> bool:
         return isinstance(value, bool)
     if produced.type in ("number", "months"):
         return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if produced.type == "set" and isinstance(value, list):
+        return bool(value) and all(_fits(produced, v) for v in value)
     if produced.type in ("word", "set"):
         return isinstance(value, str) and (produced.values is None or value in produced.values)
     return True

@@ -56,6 +56,10 @@ VOCABULARIES: dict[str, tuple[str, Callable[[LegalTables], Any]]] = {
     "settings": ("rules/vocabularies/role.yaml", lambda t: t.settings),
     "offence_groups": ("rules/legal/offence-categories.yaml", lambda t: t.groups),
     "harm_grades": ("rules/legal/offence-categories.yaml", lambda t: ("low", "medium", "high")),
+    "needs": ("rules/oh/needs.yaml", lambda t: t.needs),
+    "fit_note_status": ("engine/case_model.py (FitNote)", lambda t: ("not_fit", "may_be_fit")),
+    "fit_note_advice": ("engine/case_model.py (FitNote)",
+                        lambda t: ("phased_return", "altered_hours", "amended_duties", "workplace_adaptations")),
 }
 
 
@@ -267,13 +271,73 @@ CASE_FACTS: tuple[FactSpec, ...] = (
              lambda s: bool(s.case.evidence and s.case.evidence.training_completed)),
 )
 
-CATALOGUE: dict[str, FactSpec] = {f.name: f for f in RECORD_FACTS + CASE_FACTS}
+def _health(s: Source):
+    return s.case.health
+
+
+def _in_own_care_team(s: Source) -> bool | None:
+    health, team = _health(s), s.case.role.team
+    if health is None or health.own_care_team is None:
+        return False
+    return None if team is None else health.own_care_team.strip().lower() == team.strip().lower()
+
+
+def _oh_assessed(health) -> bool:
+    if health is None:
+        return False
+    return bool(health.functional_needs or health.fit_note or health.own_care_team or health.absence
+                or health.hours_wanted or health.on_benefits is not None
+                or health.returning_after_illness is not None)
+
+
+def _long_term(s: Source) -> bool:
+    """Has lasted or is likely to last 12 months, or recurs (two or more episodes): Equality Act 2010 Sch.1 para.2."""
+    episodes = _episodes(s)
+    if len(episodes) >= 2:
+        return True
+    return any(whole_months_between(e.start, e.end or s.legal.on) >= 12 for e in episodes)
+
+
+OH_FACTS: tuple[FactSpec, ...] = (
+    FactSpec("oh.assessed", "case", "bool", "occupational health has recorded an assessment (needs, fit note, own "
+             "care team, absence, hours, benefits or a return after illness)", lambda s: _oh_assessed(_health(s))),
+    FactSpec("oh.needs", "case", "set", "functional needs recorded by occupational health (clinical)",
+             lambda s: frozenset(_health(s).functional_needs) if _health(s) else frozenset(), "needs"),
+    FactSpec("oh.in_own_care_team", "case", "bool", "the post is in the team that provides the person's own care "
+             "(missing if the post's team is not given)", _in_own_care_team, optional=True),
+    FactSpec("oh.fit_note", "case", "word", "the fit note: not_fit or may_be_fit (missing if none)",
+             lambda s: _health(s).fit_note.status if _health(s) and _health(s).fit_note else None, "fit_note_status",
+             optional=True),
+    FactSpec("oh.fit_note_advice", "case", "set", "what the fit note advises",
+             lambda s: frozenset(_health(s).fit_note.advice) if _health(s) and _health(s).fit_note else frozenset(),
+             "fit_note_advice"),
+    FactSpec("oh.absence_days", "case", "number", "days of sickness absence in the last 12 months (missing if not "
+             "recorded)", lambda s: _health(s).absence.days_12_months if _health(s) and _health(s).absence else None,
+             optional=True),
+    FactSpec("oh.hours_wanted", "case", "number", "hours a week the person wants to work (missing if not recorded)",
+             lambda s: _exact_number(_health(s).hours_wanted) if _health(s) else None, optional=True),
+    FactSpec("oh.on_benefits", "case", "bool", "the person receives benefits (missing if not recorded)",
+             lambda s: _health(s).on_benefits if _health(s) else None, optional=True),
+    FactSpec("oh.returning", "case", "bool", "returning to work after a period of illness",
+             lambda s: bool(_health(s) and _health(s).returning_after_illness)),
+    FactSpec("oh.long_term", "case", "bool", "an episode has lasted 12 months or more, or episodes recur",
+             _long_term),
+    FactSpec("role.peers_in_team", "case", "number", "peer workers already in the post's team (missing if not "
+             "given)", lambda s: s.case.role.peers_in_team, optional=True),
+)
+
+
+def _exact_number(value: float | None) -> int | Fraction | None:
+    return None if value is None else _exact(Fraction(str(value)))
+
+
+CATALOGUE: dict[str, FactSpec] = {f.name: f for f in RECORD_FACTS + CASE_FACTS + OH_FACTS}
 
 
 def derive_facts(case: Case, legal: LegalResult, tables: LegalTables) -> tuple[dict, dict[str, dict]]:
     """Case facts, and record facts by record id, as the rules see them."""
     base = Source(case, legal, tables)
-    case_facts = {f.name: f.derive(base) for f in CASE_FACTS}
+    case_facts = {f.name: f.derive(base) for f in CASE_FACTS + OH_FACTS}
     results = {r.id: r for r in legal.records}
     record_facts = {}
     for record in case.records:

@@ -122,7 +122,7 @@ def _combine(cset: CompiledSet, matched: list[CompiledRule], subject: str) -> di
     for rule in matched:
         for name, value in rule.then.items():
             if cset.produces[name].type == "set":
-                outputs[name] = (outputs[name] or frozenset()) | {value}
+                outputs[name] = (outputs[name] or frozenset()) | set(value if isinstance(value, list) else [value])
             elif outputs[name] is not None and outputs[name] != value:
                 raise EvaluationError(f"{cset.name}: {rule.id} sets {name} to {value!r} for {subject}, "
                                       f"but another rule set it to {outputs[name]!r}")
