@@ -8,6 +8,7 @@ from typing import Any
 from engine.case_model import Case
 from engine.explain import applicant_letter, panel_explanation
 from engine.legal.layer import assess_legal
+from engine.oh import oh_section
 from engine.report import build_report
 from engine.rulebase import Rules
 from engine.rules.catalogue import derive_facts
@@ -43,6 +44,9 @@ def assess(case: Case, rules: Rules, on: date, engine: str = "native") -> dict[s
             outcome_on[day] = _evaluate(case, rules, day, engine, trace=False)[1].case_facts.get("recommendation")
         change["recommendation_then"] = outcome_on.get(day)
     report["evaluator"] = engine
+    needs = list(case.health.functional_needs) if case.health else []
+    report["occupational_health"] = oh_section(report["factors"], report["findings"], needs, report["assessed_on"],
+                                               rules.oh)
     report["explanation"] = {"panel": panel_explanation(report, case, rules.wording),
                              "applicant_letter": applicant_letter(report, case, rules.wording)}
     return report

@@ -12,6 +12,7 @@ from typing import Any
 from engine.assess import ENGINES, assess
 from engine.case_loader import load_case
 from engine.casebank import CaseResult, casebank_files, run_case
+from engine.oh import manager_summary, passport_html, summary_html, summary_text
 from engine.problems import InputError
 from engine.report import render_text
 from engine.rulebase import Rules, load_rules
@@ -123,6 +124,40 @@ def cmd_rules_list(args: argparse.Namespace, rules: Rules) -> int:
     return 0
 
 
+def cmd_oh(args: argparse.Namespace, rules: Rules) -> int:
+    case = load_case(Path(args.case), rules.tables, args.on)
+    report = assess(case, rules, args.on or case.assessed_on or date.today())
+    if args.oh_command == "report":
+        sys.stdout.write(_dump(report["occupational_health"]))
+        return 0
+    summary = manager_summary(report, case.role.title, rules.oh)
+    if args.oh_command == "passport":
+        sys.stdout.write(passport_html(summary))
+    elif args.json:
+        sys.stdout.write(_dump(summary))
+    elif args.html:
+        sys.stdout.write(summary_html(summary))
+    else:
+        sys.stdout.write(summary_text(summary))
+    return 0
+
+
+def _oh_parsers(sub: argparse._SubParsersAction) -> None:
+    oh = sub.add_parser("oh", help="occupational health: the clinician's report, the manager's summary, the passport")
+    osub = oh.add_subparsers(dest="oh_command", required=True)
+    for name, text in (("report", "the clinician's OH report (everything; clinical)"),
+                       ("summary", "the manager's summary: outcome, adjustments, review date, contact"),
+                       ("passport", "the adjustment passport as printable HTML")):
+        p = osub.add_parser(name, help=text)
+        p.add_argument("case", help="path to the case file")
+        p.add_argument("--on", type=_date, help="assess as at this date (YYYY-MM-DD)")
+        if name == "summary":
+            form = p.add_mutually_exclusive_group()
+            form.add_argument("--json", action="store_true", help="as JSON")
+            form.add_argument("--html", action="store_true", help="as HTML")
+        p.set_defaults(func=cmd_oh)
+
+
 def _rules_parsers(sub: argparse._SubParsersAction) -> None:
     rules = sub.add_parser("rules", help="the rule files: lint, test their examples, list them, the fact catalogue")
     rsub = rules.add_subparsers(dest="rules_command", required=True)
@@ -164,6 +199,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--engine", choices=ENGINES, default="native", help="the rule evaluator to use")
     check.set_defaults(func=cmd_casebank_check)
     _rules_parsers(sub)
+    _oh_parsers(sub)
     return top
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.legal.tables import LegalTables, load_tables
+from engine.oh import OhCatalogue, load_oh_catalogue
 from engine.problems import InputError
 from engine.rules.book import RuleBook, load_rulebook
 from engine.wording import Wording, load_wording
@@ -16,6 +17,7 @@ class Rules:
     tables: LegalTables
     book: RuleBook
     wording: Wording
+    oh: OhCatalogue
 
     @property
     def version(self) -> str:
@@ -35,4 +37,4 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
         problems += exc.problems
     if problems:
         raise InputError(problems)
-    return Rules(tables, book, load_wording(book, rules_dir))
+    return Rules(tables, book, load_wording(book, rules_dir), load_oh_catalogue(book, rules_dir))

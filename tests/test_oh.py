@@ -1,0 +1,155 @@
+"""Occupational health: the manager's summary and passport carry nothing clinical; both evaluators agree."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rules_copy import edit
+
+from engine.assess import assess
+from engine.case_model import Case
+from engine.cli import main
+from engine.legal.layer import assess_legal
+from engine.oh import manager_summary, passport_html, summary_html, summary_text
+from engine.problems import InputError
+from engine.rulebase import load_rules
+from engine.rules.catalogue import derive_facts
+from engine.rules.native import evaluate
+
+RULES = load_rules()
+ON = date(2026, 11, 22)
+NEEDS = sorted(RULES.tables.needs)
+ADVICE = ["phased_return", "altered_hours", "amended_duties", "workplace_adaptations"]
+marker = st.from_regex(r"ZQX[A-Z0-9]{6,12}", fullmatch=True)
+
+
+@st.composite
+def oh_cases(draw: st.DrawFn) -> dict:
+    """Cases with every clinical field filled: free text with unique markers, vocabularies at random."""
+    team = draw(st.sampled_from(["Community Team East", "Inpatient Ward 3", None]))
+    episodes = [{"id": f"E{i}", "start": f"{2015 + i}-02-01", "end": draw(st.sampled_from([None, f"{2015 + i}-09-01"])),
+                 "summary": draw(marker)} for i in range(draw(st.integers(0, 3)))]
+    health = {
+        "illness_episodes": episodes,
+        "wellbeing_plan": {"exists": draw(st.booleans()), "names_triggers": draw(st.booleans()),
+                           "early_warning_signs": draw(st.booleans())},
+        "functional_needs": draw(st.lists(st.sampled_from(NEEDS), unique=True, max_size=5)),
+        "own_care_team": draw(st.one_of(st.none(), marker, st.just(team or "Community Team East"))),
+        "fit_note": draw(st.one_of(st.none(), st.fixed_dictionaries({
+            "status": st.sampled_from(["not_fit", "may_be_fit"]),
+            "advice": st.lists(st.sampled_from(ADVICE), unique=True, max_size=3)}))),
+        "absence": {"occasions_12_months": draw(st.integers(0, 5)), "days_12_months": draw(st.integers(0, 30))},
+        "hours_wanted": draw(st.one_of(st.none(), st.integers(4, 37))),
+        "on_benefits": draw(st.one_of(st.none(), st.booleans())),
+        "returning_after_illness": draw(st.booleans()),
+    }
+    return {"format": "case/1", "case_id": "C-T-OH", "assessed_on": ON.isoformat(),
+            "applicant": {"ref": "A-T001", "date_of_birth": "1988-06-01"},
+            "role": {"title": "Peer Support Worker", "check_level": "enhanced", "team": team,
+                     "peers_in_team": draw(st.one_of(st.none(), st.integers(0, 3)))},
+            "certificate": {"issued_on": "2026-11-01", "barred": {"adults": False}}, "records": [],
+            "health": health}
+
+
+def _clinical_strings(data: dict) -> list[str]:
+    health = data["health"]
+    texts = [e["summary"] for e in health["illness_episodes"]]
+    if health["own_care_team"] and health["own_care_team"].startswith("ZQX"):
+        texts.append(health["own_care_team"])
+    # Fit-note advice (phased return, altered hours...) is what the summary exists to pass on, as
+    # adjustments, so it is not in this list; the needs behind the adjustments are.
+    texts += health["functional_needs"] + [RULES.tables.needs[n].title for n in health["functional_needs"]]
+    return texts
+
+
+@settings(max_examples=150, deadline=None)
+@given(oh_cases())
+def test_no_clinical_detail_reaches_the_manager_summary_or_passport_in_any_format(data):
+    case = Case.model_validate(data)
+    report = assess(case, RULES, ON)
+    summary = manager_summary(report, case.role.title, RULES.oh)
+    outputs = [json.dumps(summary), summary_text(summary), summary_html(summary), passport_html(summary)]
+    for text in _clinical_strings(data):
+        for output in outputs:
+            assert text not in output, (text, output[:200])
+    for output in outputs:
+        assert "medication" not in output.lower() and "diagnos" not in output.lower()
+    # the clinician's report does carry the clinical detail
+    assert report["occupational_health"]["functional_needs"] == data["health"]["functional_needs"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(oh_cases())
+def test_both_evaluators_agree_on_occupational_health(data):
+    pytest.importorskip("durable.lang")
+    from engine.rules.durable_eval import evaluate_durable
+
+    case = Case.model_validate(data)
+    legal = assess_legal(case, RULES, ON)
+    case_facts, record_facts = derive_facts(case, legal, RULES.tables)
+    native = evaluate(RULES.book, case_facts, record_facts, ON, with_trace=False)
+    durable = evaluate_durable(RULES.book, case_facts, record_facts, ON)
+    assert durable.case_facts == native.case_facts
+    assert [(f.rule, f.subject) for f in durable.findings] == [(f.rule, f.subject) for f in native.findings]
+
+
+def test_every_adjustment_in_a_report_carries_its_source_and_reasonableness():
+    case = Case.model_validate({
+        "format": "case/1", "case_id": "C-T-OH2", "assessed_on": ON.isoformat(),
+        "applicant": {"ref": "A-T002", "date_of_birth": "1990-01-01"},
+        "role": {"check_level": "enhanced", "team": "Community Team East", "peers_in_team": 0},
+        "health": {"functional_needs": NEEDS, "own_care_team": "community team east", "on_benefits": True,
+                   "returning_after_illness": True,
+                   "wellbeing_plan": {"exists": True, "names_triggers": True, "early_warning_signs": True}}})
+    oh = assess(case, RULES, ON)["occupational_health"]
+    assert oh["outcome"] == "fit_with_adjustments"
+    assert {a["id"] for a in oh["peer_arrangements"]} >= {"not_in_own_care_team", "second_peer_in_team",
+                                                           "benefits_advice", "hours_within_permitted_work"}
+    for item in oh["adjustments"] + oh["peer_arrangements"]:
+        assert item["source"] and item["named_by"] in ("guidance", "seeds")
+        assert set(item["reasonableness"]) == {"effectiveness", "practicability", "cost", "disruption", "resources",
+                                              "outside_help", "effect_on_others"}
+    assert oh["phased_return"]["weeks"] == 6 and oh["review_on"] == "2027-05-22"
+
+
+def test_oh_commands(capsys, tmp_path):
+    file = tmp_path / "oh.yaml"
+    file.write_text(json.dumps({"format": "case/1", "case_id": "C-T-OH3", "assessed_on": ON.isoformat(),
+                                "applicant": {"ref": "A-T003", "date_of_birth": "1990-01-01"},
+                                "role": {"title": "Peer Support Worker", "check_level": "enhanced"},
+                                "health": {"functional_needs": ["rush_hour_travel_anxiety"]}}))
+    assert main(["oh", "summary", str(file)]) == 0
+    out = capsys.readouterr().out
+    assert "Start and finish outside peak travel times" in out and "Review on: 2027-05-22" in out
+    assert main(["oh", "summary", str(file), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"].startswith("Fit for the role, with the adjustments")
+    assert main(["oh", "passport", str(file)]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("<!doctype html>") and "Adjustment passport" in page
+    assert "Person" in page and "Manager" in page and "Signature:" in page and "&#9744; agreed" in page
+    assert main(["oh", "report", str(file)]) == 0
+    assert json.loads(capsys.readouterr().out)["functional_needs"] == ["rush_hour_travel_anxiety"]
+
+
+def test_an_unknown_need_lists_the_known_ones(tmp_path):
+    from engine.case_loader import load_case
+
+    file = tmp_path / "bad.yaml"
+    file.write_text("format: case/1\ncase_id: C-T\napplicant: {date_of_birth: 1990-01-01}\n"
+                    "role: {check_level: enhanced}\nhealth:\n  functional_needs: [panic]\n")
+    with pytest.raises(InputError) as err:
+        load_case(file, RULES.tables)
+    message = str(err.value)
+    assert "bad.yaml:6" in message and "unknown functional need 'panic'" in message
+    assert all(need in message for need in NEEDS)
+
+
+def test_an_adjustment_without_manager_words_is_refused(rules_copy: Path):
+    edit(rules_copy / "oh/adjustments.yaml", "  buddy_or_mentor:\n", "  buddy_or_mentors:\n")
+    with pytest.raises(InputError, match="no entry for buddy_or_mentor"):
+        load_rules(rules_copy)
