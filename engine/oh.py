@@ -15,11 +15,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from engine.dates import add_months
-from engine.legal.tables import default_rules_dir
-from engine.problems import InputError, Problem
 from engine.rules.book import RuleBook
-from engine.validation import build
-from engine.yaml_lines import parse
+from engine.wording import load_words_file
 
 ADJUSTMENTS_FILE = "oh/adjustments.yaml"
 
@@ -55,28 +52,11 @@ class OhCatalogue(Strict):
 
 
 def load_oh_catalogue(book: RuleBook, rules_dir: FsPath | None = None) -> OhCatalogue:
-    path = (rules_dir or default_rules_dir()) / ADJUSTMENTS_FILE
-    data, lines = parse(path.read_text(encoding="utf-8"), str(path))
-    catalogue, problems = build(OhCatalogue, data, str(path), lines)
-    if catalogue is not None:
-        problems = _coverage(catalogue, book, str(path))
-    if problems:
-        raise InputError(problems)
-    return catalogue
-
-
-def _coverage(c: OhCatalogue, book: RuleBook, file: str) -> list[Problem]:
-    """Every value the OH rules can produce has manager words here."""
-    words = {"adjustments": c.adjustments, "peer_arrangements": c.adjustments, "oh_outcome": c.manager_outcomes,
-             "disability_opinion": c.disability_opinions, "phased_return_pattern": c.phased_return_patterns}
-    out = []
-    for cset in book.stage("assessment"):
-        for name, produced in cset.produces.items():
-            if name in words and produced.values:
-                missing = sorted(set(produced.values) - set(words[name]))
-                if missing:
-                    out.append(Problem(file, (name,), f"no entry for {', '.join(missing)} (produced by {cset.name})"))
-    return out
+    """Every value the OH rules can produce must have an entry (manager words) here."""
+    return load_words_file(OhCatalogue, ADJUSTMENTS_FILE, book, lambda c: {
+        "adjustments": c.adjustments, "peer_arrangements": c.adjustments, "oh_outcome": c.manager_outcomes,
+        "disability_opinion": c.disability_opinions, "phased_return_pattern": c.phased_return_patterns},
+        "no entry for", rules_dir)
 
 
 def _items(c: OhCatalogue, ids: list[str] | None) -> list[dict[str, Any]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path as FsPath
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,6 +15,7 @@ from engine.validation import build
 from engine.yaml_lines import parse
 
 WORDING_FILE = "framework/wording.yaml"
+M = TypeVar("M", bound=BaseModel)
 
 
 class Strict(BaseModel):
@@ -65,26 +68,34 @@ class Wording(Strict):
     applicant: ApplicantWords
 
 
-def load_wording(book: RuleBook, rules_dir: FsPath | None = None) -> Wording:
-    path = (rules_dir or default_rules_dir()) / WORDING_FILE
+def load_words_file(model: type[M], rel: str, book: RuleBook, words: Callable[[M], dict[str, Any]],
+                    missing: str, rules_dir: FsPath | None = None) -> M:
+    """Load a file of words under rules/ and check that every value the rule sets can produce has words.
+
+    `words` maps a produced fact's name to the entries that give its values words.
+    """
+    path = (rules_dir or default_rules_dir()) / rel
     data, lines = parse(path.read_text(encoding="utf-8"), str(path))
-    wording, problems = build(Wording, data, str(path), lines)
-    if wording is not None:
-        problems = _coverage(wording, book, str(path))
+    loaded, problems = build(model, data, str(path), lines)
+    if loaded is not None:
+        problems = _uncovered(words(loaded), book, str(path), missing)
     if problems:
         raise InputError(problems)
-    return wording
+    return loaded
 
 
-def _coverage(wording: Wording, book: RuleBook, file: str) -> list[Problem]:
-    """Every value the framework rules can produce must have words."""
+def _uncovered(words: dict[str, Any], book: RuleBook, file: str, missing: str) -> list[Problem]:
     out = []
-    words = {"recommendation": wording.outcomes, "safeguards": wording.safeguards, **wording.factors}
     for cset in book.stage("assessment"):
         for name, produced in cset.produces.items():
-            if produced.values is None or name not in words:
-                continue
-            missing = sorted(set(produced.values) - set(words[name]))
-            if missing:
-                out.append(Problem(file, (name,), f"no words for {', '.join(missing)} (produced by {cset.name})"))
+            if produced.values and name in words:
+                absent = sorted(set(produced.values) - set(words[name]))
+                if absent:
+                    out.append(Problem(file, (name,), f"{missing} {', '.join(absent)} (produced by {cset.name})"))
     return out
+
+
+def load_wording(book: RuleBook, rules_dir: FsPath | None = None) -> Wording:
+    return load_words_file(Wording, WORDING_FILE, book, lambda w: {"recommendation": w.outcomes,
+                                                                   "safeguards": w.safeguards, **w.factors},
+                           "no words for", rules_dir)

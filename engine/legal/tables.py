@@ -221,13 +221,14 @@ class CheckLevelsFile(Strict):
 
 
 Tri = bool | Literal["varies"]
+HARM_GRADES = ("low", "medium", "high")   # in order: the project's grades of typical harm
 
 
 class OffenceCategory(Strict):
     title: str
     description: str
     group: str
-    harm: Literal["low", "medium", "high"]
+    harm: Literal[HARM_GRADES]
     specified: Tri
     schedule_18: Tri
     source: list[str]

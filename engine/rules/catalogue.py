@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from engine.case_model import Case, LengthSpec, Record
 from engine.dates import age_on, as_months, whole_months_between
 from engine.legal.spent_value import SpentOn
-from engine.legal.tables import LegalTables
+from engine.legal.tables import HARM_GRADES, LegalTables
 
 if TYPE_CHECKING:
     from engine.legal.layer import LegalResult, RecordResult
@@ -55,7 +55,7 @@ VOCABULARIES: dict[str, tuple[str, Callable[[LegalTables], Any]]] = {
     "duties": ("rules/vocabularies/role.yaml", lambda t: t.duties),
     "settings": ("rules/vocabularies/role.yaml", lambda t: t.settings),
     "offence_groups": ("rules/legal/offence-categories.yaml", lambda t: t.groups),
-    "harm_grades": ("rules/legal/offence-categories.yaml", lambda t: ("low", "medium", "high")),
+    "harm_grades": ("rules/legal/offence-categories.yaml", lambda t: HARM_GRADES),
     "needs": ("rules/oh/needs.yaml", lambda t: t.needs),
     "fit_note_status": ("engine/case_model.py (FitNote)", lambda t: ("not_fit", "may_be_fit")),
     "fit_note_advice": ("engine/case_model.py (FitNote)",
@@ -132,13 +132,10 @@ def _considered_records(s: Source) -> list:
     return sorted((r for r in s.case.records if r.id in ids), key=lambda r: (r.date, r.id))
 
 
-HARM_ORDER = ("low", "medium", "high")   # the order of the grades in rules/legal/offence-categories.yaml
-
-
 def _gravity(s: Source, record) -> tuple[int, bool]:
     category = s.tables.categories.get(record.offence_category or "")
     custodial = any(s.tables.sentence_types[x.type].custodial_for_filtering for x in record.sentences)
-    return (HARM_ORDER.index(category.harm) if category else -1), custodial
+    return (HARM_GRADES.index(category.harm) if category else -1), custodial
 
 
 def _escalating(s: Source) -> bool | None:
