@@ -18,7 +18,12 @@ REPORT_FORMAT = "report/1"
 LEVELS = ("basic", "standard", "enhanced")
 
 
+_SCALARS = frozenset({str, int, bool, float, type(None)})
+
+
 def _plain(value: object) -> Any:
+    if type(value) in _SCALARS:  # most of a trace: checked first because reports are built per replayed case
+        return value
     if isinstance(value, SpentOn):
         return value.text()
     if isinstance(value, date):
@@ -28,7 +33,7 @@ def _plain(value: object) -> Any:
     if isinstance(value, (frozenset, set)):
         return sorted(_plain(v) for v in value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: v if type(v) in _SCALARS else _plain(v) for k, v in value.items()}
     return value
 
 

@@ -138,7 +138,8 @@ def assess_legal(case: Case, rules: Rules, on: date) -> LegalResult:
         raise InputError([Problem(case.case_id, ("assessed_on",), f"no rehabilitation regime is in force on {on}")])
     unknowns = unknowns_of(case, tables)
     best = evaluate(resolve(case, tables, world(unknowns, True)), case, rules, on)
-    worst = evaluate(resolve(case, tables, world(unknowns, False)), case, rules, on)
+    # With nothing unknown the two worlds are one: evaluating it once halves the cost of a replay.
+    worst = evaluate(resolve(case, tables, world(unknowns, False)), case, rules, on) if unknowns else best
     flips = _flips(unknowns, best, worst, case, rules, on)
     results = tuple(_merge(r.id, r.kind, r.date, best[r.id], worst[r.id], flips) for r in case.records)
     barred = barred_stop(case, tables)
