@@ -9,16 +9,28 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path as FsPath
-from typing import Any
+from string import Template
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from engine.dates import add_months
+from engine.legal.tables import InForce, default_rules_dir
+from engine.problems import InputError, Problem
 from engine.rules.book import RuleBook
+from engine.validation import build
 from engine.wording import load_words_file
+from engine.yaml_lines import parse
 
 ADJUSTMENTS_FILE = "oh/adjustments.yaml"
+PARAMETERS_FILE = "oh/parameters.yaml"
+PEER_SET = "oh.peer"
+HOURS_FACT = "oh.hours_wanted"
+# The peer arrangements that bring the permitted-work figures into the views.
+BENEFITS_ARRANGEMENTS = ("benefits_advice", "benefits_advice_before_hours_over_limit")
 
 
 class Strict(BaseModel):
@@ -42,21 +54,107 @@ class Adjustment(Strict):
     reasonableness: Reasonableness
 
 
+class ParameterValue(Strict):
+    value: Decimal
+    in_force: InForce
+    assumed: bool
+    source: str
+    reasoning: str | None = None
+
+    @model_validator(mode="after")
+    def _assumed_says_why(self) -> ParameterValue:
+        if self.assumed and not self.reasoning:
+            raise ValueError("an assumed value needs its reasoning")
+        return self
+
+
+class Parameter(Strict):
+    applied_by: Literal["engine", "peer.rules.yaml"]
+    rules: list[str] = []
+    unit: str
+    choice: str
+    alternatives: list[str]
+    values: list[ParameterValue]
+
+    def on(self, day: date) -> ParameterValue | None:
+        return next((v for v in self.values if v.in_force.covers(day)), None)
+
+
+class ParameterSet(Strict):
+    permitted_work_hours_limit: Parameter
+    permitted_work_earnings_cap: Parameter
+
+
+class OhParameters(Strict):
+    version: int
+    parameters: ParameterSet
+
+
+class PermittedWorkWords(Strict):
+    """What the manager reads about permitted work: $hours and $cap are filled from rules/oh/parameters.yaml."""
+
+    figures: str
+    no_cap: str
+    assumed: str
+
+
 class OhCatalogue(Strict):
     version: int
     contact: str
     manager_outcomes: dict[str, str]
     disability_opinions: dict[str, str]
     phased_return_patterns: dict[str, str]
+    permitted_work: PermittedWorkWords
     adjustments: dict[str, Adjustment]
+    parameters: OhParameters | None = None   # from rules/oh/parameters.yaml, set by the loader
 
 
 def load_oh_catalogue(book: RuleBook, rules_dir: FsPath | None = None) -> OhCatalogue:
     """Every value the OH rules can produce must have an entry (manager words) here."""
-    return load_words_file(OhCatalogue, ADJUSTMENTS_FILE, book, lambda c: {
+    catalogue = load_words_file(OhCatalogue, ADJUSTMENTS_FILE, book, lambda c: {
         "adjustments": c.adjustments, "peer_arrangements": c.adjustments, "oh_outcome": c.manager_outcomes,
         "disability_opinion": c.disability_opinions, "phased_return_pattern": c.phased_return_patterns},
         "no entry for", rules_dir)
+    return catalogue.model_copy(update={"parameters": load_oh_parameters(book, rules_dir)})
+
+
+def load_oh_parameters(book: RuleBook, rules_dir: FsPath | None = None) -> OhParameters:
+    """The dated figures, checked: no two values in force on one day, and the rules apply the figure in force."""
+    path = (rules_dir or default_rules_dir()) / PARAMETERS_FILE
+    data, lines = parse(path.read_text(encoding="utf-8"), str(path))
+    loaded, problems = build(OhParameters, data, str(path), lines)
+    if loaded is not None:
+        for name, parameter in loaded.parameters:
+            found = _overlaps(name, parameter) + _misapplied(name, parameter, book)
+            problems += [Problem(str(path), where, message, lines.get(where)) for where, message in found]
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+def _overlaps(name: str, parameter: Parameter) -> list[tuple[tuple, str]]:
+    spans = sorted(parameter.values, key=lambda v: v.in_force.from_)
+    return [(("parameters", name, "values"), f"values in force from {a.in_force.from_} and {b.in_force.from_} "
+             f"overlap: give the earlier one a `to` date before {b.in_force.from_}")
+            for a, b in pairwise(spans) if a.in_force.to is None or a.in_force.to >= b.in_force.from_]
+
+
+def _misapplied(name: str, parameter: Parameter, book: RuleBook) -> list[tuple[tuple, str]]:
+    """Each rule named under `rules` must test oh.hours_wanted against the value in force on its first day."""
+    if parameter.applied_by == "engine":
+        return []
+    where = ("parameters", name, "rules")
+    rules = [r for r in book.get(PEER_SET).rules if r.id in parameter.rules]
+    out = [(where, f"{rid} is not a rule of {PEER_SET}") for rid in parameter.rules
+           if rid not in {r.id for r in rules}]
+    for rule in rules:
+        wanted = parameter.on(rule.in_force.from_)
+        bounds = [b for c in rule.checks if c.fact == HOURS_FACT and c.test.interval
+                  for b in (c.test.interval.low, c.test.interval.high) if b is not None]
+        if wanted is None or bounds != [wanted.value]:
+            out.append((where, f"{rule.id} ({rule.where}) tests {HOURS_FACT} against {bounds or 'nothing'}, but "
+                        f"the value in force on {rule.in_force.from_} is {wanted.value if wanted else 'none'}"))
+    return out
 
 
 def _items(c: OhCatalogue, ids: list[str] | None) -> list[dict[str, Any]]:
@@ -65,11 +163,33 @@ def _items(c: OhCatalogue, ids: list[str] | None) -> list[dict[str, Any]]:
             for i in ids or []]
 
 
+def _figure(value: Decimal) -> str:
+    return f"{value:.2f}" if value != value.to_integral_value() else f"{value:.0f}"
+
+
+def permitted_work(day: date, c: OhCatalogue) -> dict[str, Any]:
+    """The permitted-work figures in force on the day, with their sources and whether each is assumed."""
+    figures = {}
+    for name in ("permitted_work_hours_limit", "permitted_work_earnings_cap"):
+        value = getattr(c.parameters.parameters, name).on(day)
+        figures[name] = None if value is None else {
+            "value": _figure(value.value), "in_force_from": value.in_force.from_.isoformat(),
+            "assumed": value.assumed, "source": value.source}
+    hours, cap = figures["permitted_work_hours_limit"], figures["permitted_work_earnings_cap"]
+    words = c.permitted_work
+    text = Template(words.figures if cap else words.no_cap).substitute(
+        hours=hours["value"] if hours else "?", cap=cap["value"] if cap else "")
+    if any(f and f["assumed"] for f in figures.values()):
+        text += " " + words.assumed
+    return {**figures, "manager": text}
+
+
 def oh_section(factors: dict[str, Any], findings: list[dict[str, Any]], needs: list[str], assessed_on: str,
                c: OhCatalogue) -> dict[str, Any]:
     """The clinician's view: everything, with the findings (the full trace is in the report)."""
     months = factors.get("oh_review_after")
     weeks = factors.get("phased_return_weeks")
+    on_benefits = any(a in BENEFITS_ARRANGEMENTS for a in factors.get("peer_arrangements") or [])
     return {
         "outcome": factors.get("oh_outcome"),
         "disability_opinion": factors.get("disability_opinion"),
@@ -79,6 +199,7 @@ def oh_section(factors: dict[str, Any], findings: list[dict[str, Any]], needs: l
         "peer_arrangements": _items(c, factors.get("peer_arrangements")),
         "phased_return": {"weeks": weeks, "pattern": c.phased_return_patterns[factors["phased_return_pattern"]]}
         if weeks else None,
+        "permitted_work": permitted_work(date.fromisoformat(assessed_on), c) if on_benefits else None,
         "review_on": add_months(date.fromisoformat(assessed_on), int(months)).isoformat() if months else None,
         "findings": [f for f in findings if f["ruleset"].startswith("oh.")],
     }
@@ -94,6 +215,7 @@ def manager_summary(report: dict[str, Any], role_title: str | None, c: OhCatalog
         "adjustments": [a["manager"] for a in oh["adjustments"] + oh["peer_arrangements"]],
         "phased_return": (f"{oh['phased_return']['weeks']} weeks: {oh['phased_return']['pattern']}"
                           if oh["phased_return"] else None),
+        "permitted_work": oh["permitted_work"]["manager"] if oh.get("permitted_work") else None,
         "review_on": oh["review_on"],
         "contact": c.contact,
     }
@@ -106,6 +228,8 @@ def summary_text(summary: dict[str, Any]) -> str:
         lines += ["Adjustments to discuss and agree:"] + [f"  - {a}" for a in summary["adjustments"]] + [""]
     if summary["phased_return"]:
         lines += [f"Phased return: {summary['phased_return']}", ""]
+    if summary["permitted_work"]:
+        lines += [f"Permitted work: {summary['permitted_work']}", ""]
     if summary["review_on"]:
         lines += [f"Review on: {summary['review_on']}"]
     lines += [f"Contact: {summary['contact']}"]
@@ -122,12 +246,17 @@ def _page(title: str, body: str) -> str:
             f"<style>{_STYLE}</style></head><body>{body}</body></html>\n")
 
 
+def _permitted_html(summary: dict[str, Any]) -> str:
+    return f"<p>Permitted work: {html.escape(summary['permitted_work'])}</p>" if summary["permitted_work"] else ""
+
+
 def summary_html(summary: dict[str, Any]) -> str:
     items = "".join(f"<li>{html.escape(a)}</li>" for a in summary["adjustments"])
     body = (f"<h1>Occupational health summary</h1><p>{html.escape(summary['case_id'])}, "
             f"{html.escape(summary['role'] or 'role')}</p><p><strong>{html.escape(summary['outcome'])}</strong></p>"
             + (f"<h2>Adjustments to discuss and agree</h2><ul>{items}</ul>" if items else "")
             + (f"<p>Phased return: {html.escape(summary['phased_return'])}</p>" if summary["phased_return"] else "")
+            + _permitted_html(summary)
             + (f"<p>Review on: {html.escape(summary['review_on'])}</p>" if summary["review_on"] else "")
             + f"<p>Contact: {html.escape(summary['contact'])}</p>")
     return _page("Occupational health summary", body)
@@ -145,6 +274,7 @@ def passport_html(summary: dict[str, Any]) -> str:
             f"<p>Reference: {html.escape(summary['case_id'])}. Role: {html.escape(summary['role'] or '')}.</p>"
             f"<table><tr><th>Adjustment</th><th>Agreed</th><th>Notes</th></tr>{rows}</table>"
             + (f"<p>Phased return: {html.escape(summary['phased_return'])}</p>" if summary["phased_return"] else "")
+            + _permitted_html(summary)
             + f"<p>Review date: {html.escape(summary['review_on'] or 'to agree')}</p>"
             f"<h2>Confirmed by</h2><table>{sign}</table>"
             f"<p class=\"noprint\">Print this page, or save it as PDF from the browser's print dialogue.</p>")

@@ -42,7 +42,8 @@ def oh_cases(draw: st.DrawFn) -> dict:
         "own_care_team": draw(st.one_of(st.none(), marker, st.just(team or "Community Team East"))),
         "fit_note": draw(st.one_of(st.none(), st.fixed_dictionaries({
             "status": st.sampled_from(["not_fit", "may_be_fit"]),
-            "advice": st.lists(st.sampled_from(ADVICE), unique=True, max_size=3)}))),
+            "advice": st.lists(st.sampled_from(ADVICE), unique=True, max_size=3),
+            "until": st.one_of(st.none(), st.dates(date(2026, 9, 1), date(2027, 9, 30)).map(date.isoformat))}))),
         "absence": {"occasions_12_months": draw(st.integers(0, 5)), "days_12_months": draw(st.integers(0, 30))},
         "hours_wanted": draw(st.one_of(st.none(), st.integers(4, 37))),
         "on_benefits": draw(st.one_of(st.none(), st.booleans())),
@@ -98,6 +99,103 @@ def test_both_evaluators_agree_on_occupational_health(data):
     assert [(f.rule, f.subject) for f in durable.findings] == [(f.rule, f.subject) for f in native.findings]
 
 
+@settings(max_examples=120, deadline=None)
+@given(oh_cases())
+def test_outcome_invariants(data):
+    """Only an in-date (or open) not-fit note makes a person temporarily unfit; `fit` never hides an
+    adjustment; every other outcome gets a review; a not-fit note is reviewed when it ends or at three
+    months; hours over the permitted-work limit are never offered as permitted work; no OH advice
+    without an OH assessment."""
+    case = Case.model_validate(data)
+    oh = assess(case, RULES, ON)["occupational_health"]
+    note = case.health.fit_note
+    current_not_fit = note is not None and note.status == "not_fit" and (note.until is None or note.until >= ON)
+    assert (oh["outcome"] == "temporarily_unfit") == current_not_fit
+    if oh["outcome"] in ("fit", "not_assessed"):
+        assert oh["review_on"] is None and (oh["outcome"] == "not_assessed" or not oh["adjustments"])
+    else:
+        assert oh["review_on"] is not None
+    if oh["outcome"] == "temporarily_unfit" and note.until is not None:
+        review = date.fromisoformat(oh["review_on"])
+        assert review >= note.until or review == date(2027, 2, 22), (note.until, review)
+    limit = RULES.oh.parameters.parameters.permitted_work_hours_limit.on(ON).value
+    arrangements = {a["id"] for a in oh["peer_arrangements"]}
+    if case.health.on_benefits and case.health.hours_wanted is not None and case.health.hours_wanted >= limit:
+        assert "hours_within_permitted_work" not in arrangements
+        assert "benefits_advice_before_hours_over_limit" in arrangements
+    if oh["outcome"] == "not_assessed":
+        assert not arrangements and not oh["adjustments"]
+
+
+def _benefits_case(on: date, hours: int) -> Case:
+    return Case.model_validate({
+        "format": "case/1", "case_id": "C-T-OH4", "assessed_on": on.isoformat(),
+        "applicant": {"ref": "A-T004", "date_of_birth": "1990-01-01"},
+        "role": {"title": "Peer Support Worker", "check_level": "enhanced", "team": "Ward 3", "peers_in_team": 1},
+        "health": {"on_benefits": True, "hours_wanted": hours,
+                   "wellbeing_plan": {"exists": True, "names_triggers": True, "early_warning_signs": True}}})
+
+
+@pytest.mark.parametrize(("on", "cap", "estimate"), [(date(2024, 6, 1), "183.50", False),
+                                                     (date(2025, 6, 1), "195.50", False),
+                                                     (date(2026, 11, 22), "203.50", True)])
+def test_the_permitted_work_figures_in_force_reach_the_summary(on, cap, estimate):
+    case = _benefits_case(on, 12)
+    report = assess(case, RULES, on)
+    figures = report["occupational_health"]["permitted_work"]
+    assert figures["permitted_work_hours_limit"]["value"] == "16"
+    assert figures["permitted_work_earnings_cap"]["value"] == cap
+    assert figures["permitted_work_earnings_cap"]["assumed"] is estimate
+    summary = manager_summary(report, case.role.title, RULES.oh)
+    assert f"fewer than 16 hours a week, earning up to £{cap} a week" in summary["permitted_work"]
+    assert ("estimate" in summary["permitted_work"]) is estimate
+    for output in (summary_text(summary), summary_html(summary), passport_html(summary)):
+        assert f"£{cap}" in output
+
+
+def test_hours_over_the_limit_get_benefits_advice_not_permitted_work_hours():
+    report = assess(_benefits_case(ON, 30), RULES, ON)
+    oh = report["occupational_health"]
+    assert {a["id"] for a in oh["peer_arrangements"]} == {
+        "benefits_advice_before_hours_over_limit", "managerial_and_peer_supervision", "interview_adjustments"}
+    assert oh["permitted_work"] is not None
+    assert "OH-PEER-BENEFITS-OVER-LIMIT" in {f["rule"] for f in report["findings"]}
+
+
+def test_a_rule_testing_another_hours_figure_than_the_parameter_is_refused(rules_copy: Path):
+    edit(rules_copy / "oh/parameters.yaml", "      - value: 16\n", "      - value: 18\n")
+    with pytest.raises(InputError, match=r"OH-PEER-BENEFITS \(.*\) tests oh.hours_wanted against \[16\], but the "
+                                         r"value in force on 2010-10-01 is 18"):
+        load_rules(rules_copy)
+
+
+def test_overlapping_parameter_values_are_refused(rules_copy: Path):
+    edit(rules_copy / "oh/parameters.yaml", "{from: 2024-04-08, to: 2025-04-06}", "{from: 2024-04-08}")
+    with pytest.raises(InputError, match=r"parameters.yaml:\d+: .*values in force from 2024-04-08 and 2025-04-07 "
+                                         r"overlap"):
+        load_rules(rules_copy)
+
+
+def test_an_assumed_value_without_its_reasoning_is_refused(rules_copy: Path):
+    file = rules_copy / "oh/parameters.yaml"
+    text = file.read_text(encoding="utf-8")
+    start = text.index("        reasoning: >\n")
+    file.write_text(text[:start] + text[text.index("        source: \"assumed:", start):], encoding="utf-8")
+    with pytest.raises(InputError, match="an assumed value needs its reasoning"):
+        load_rules(rules_copy)
+
+
+def test_an_in_date_not_fit_note_is_reviewed_when_it_ends():
+    case = _benefits_case(ON, 12).model_copy(deep=True)
+    data = case.model_dump(mode="json", exclude_none=True)
+    data["health"] = {"fit_note": {"status": "not_fit", "until": "2027-01-10"}}
+    oh = assess(Case.model_validate(data), RULES, ON)["occupational_health"]
+    assert oh["outcome"] == "temporarily_unfit" and oh["review_on"] == "2027-01-22"
+    data["health"]["fit_note"]["until"] = "2026-11-21"
+    oh = assess(Case.model_validate(data), RULES, ON)["occupational_health"]
+    assert oh["outcome"] == "fit" and oh["review_on"] is None
+
+
 def test_every_adjustment_in_a_report_carries_its_source_and_reasonableness():
     case = Case.model_validate({
         "format": "case/1", "case_id": "C-T-OH2", "assessed_on": ON.isoformat(),
@@ -105,11 +203,13 @@ def test_every_adjustment_in_a_report_carries_its_source_and_reasonableness():
         "role": {"check_level": "enhanced", "team": "Community Team East", "peers_in_team": 0},
         "health": {"functional_needs": NEEDS, "own_care_team": "community team east", "on_benefits": True,
                    "returning_after_illness": True,
+                   "fit_note": {"status": "may_be_fit", "advice": ADVICE, "until": "2027-01-31"},
                    "wellbeing_plan": {"exists": True, "names_triggers": True, "early_warning_signs": True}}})
     oh = assess(case, RULES, ON)["occupational_health"]
     assert oh["outcome"] == "fit_with_adjustments"
     assert {a["id"] for a in oh["peer_arrangements"]} >= {"not_in_own_care_team", "second_peer_in_team",
                                                            "benefits_advice", "hours_within_permitted_work"}
+    assert {a["id"] for a in oh["adjustments"]} >= {"amended_duties", "workplace_adaptations", "changed_hours"}
     for item in oh["adjustments"] + oh["peer_arrangements"]:
         assert item["source"] and item["named_by"] in ("guidance", "seeds")
         assert set(item["reasonableness"]) == {"effectiveness", "practicability", "cost", "disruption", "resources",

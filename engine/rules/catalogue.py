@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from engine.case_model import Case, LengthSpec, Record
-from engine.dates import age_on, as_months, whole_months_between
+from engine.dates import add_months, age_on, as_months, whole_months_between
 from engine.legal.spent_value import SpentOn
 from engine.legal.tables import HARM_GRADES, LegalTables
 
@@ -295,6 +295,30 @@ def _long_term(s: Source) -> bool:
     return any(whole_months_between(e.start, e.end or s.legal.on) >= 12 for e in episodes)
 
 
+def _fit_note_until(s: Source):
+    health = _health(s)
+    return health.fit_note.until if health and health.fit_note else None
+
+
+def _fit_note_in_date(s: Source) -> bool | None:
+    until = _fit_note_until(s)
+    return None if until is None else until >= s.legal.on
+
+
+def _fit_note_months_left(s: Source) -> int | None:
+    """The fewest whole months after the assessment date that reach the fit note's end (0 on the day)."""
+    until = _fit_note_until(s)
+    if until is None or until < s.legal.on:
+        return None
+    months = whole_months_between(s.legal.on, until)
+    return months if add_months(s.legal.on, months) >= until else months + 1
+
+
+def _plan_warning_signs(s: Source) -> bool | None:
+    plan = _plan(s)
+    return plan.early_warning_signs if plan is not None and plan.exists else False
+
+
 OH_FACTS: tuple[FactSpec, ...] = (
     FactSpec("oh.assessed", "case", "bool", "occupational health has recorded an assessment (needs, fit note, own "
              "care team, absence, hours, benefits or a return after illness)", lambda s: _oh_assessed(_health(s))),
@@ -305,6 +329,11 @@ OH_FACTS: tuple[FactSpec, ...] = (
     FactSpec("oh.fit_note", "case", "word", "the fit note: not_fit or may_be_fit (missing if none)",
              lambda s: _health(s).fit_note.status if _health(s) and _health(s).fit_note else None, "fit_note_status",
              optional=True),
+    FactSpec("oh.fit_note_in_date", "case", "bool", "the fit note's end date (until) is on or after the assessment "
+             "date (missing if there is no fit note or it gives no end date)", _fit_note_in_date, optional=True),
+    FactSpec("oh.fit_note_months_left", "case", "months", "the fewest whole months after the assessment date that "
+             "reach the fit note's end date, 0 on the day (missing if no fit note, no end date, or it has ended)",
+             _fit_note_months_left, optional=True),
     FactSpec("oh.fit_note_advice", "case", "set", "what the fit note advises",
              lambda s: frozenset(_health(s).fit_note.advice) if _health(s) and _health(s).fit_note else frozenset(),
              "fit_note_advice"),
@@ -315,6 +344,9 @@ OH_FACTS: tuple[FactSpec, ...] = (
              lambda s: _exact_number(_health(s).hours_wanted) if _health(s) else None, optional=True),
     FactSpec("oh.on_benefits", "case", "bool", "the person receives benefits (missing if not recorded)",
              lambda s: _health(s).on_benefits if _health(s) else None, optional=True),
+    FactSpec("oh.plan_warning_signs", "case", "bool", "the wellbeing plan records early-warning signs (false if "
+             "there is no plan; missing if a plan exists but this is not recorded)", _plan_warning_signs,
+             optional=True),
     FactSpec("oh.returning", "case", "bool", "returning to work after a period of illness",
              lambda s: bool(_health(s) and _health(s).returning_after_illness)),
     FactSpec("oh.long_term", "case", "bool", "an episode has lasted 12 months or more, or episodes recur",
