@@ -1,0 +1,21 @@
+"""The decision store: cases, evaluations, panel decisions, the access log and the audit chain."""
+
+from engine.store.api import Store, open_store
+from engine.store.records import (
+    DATA_KINDS,
+    ROLES,
+    Access,
+    AuditEvent,
+    CaseSummary,
+    CaseVersion,
+    ChainStatus,
+    Decision,
+    Evaluation,
+    MemberView,
+    OhOutcome,
+    StoreError,
+    User,
+)
+
+__all__ = ["DATA_KINDS", "ROLES", "Access", "AuditEvent", "CaseSummary", "CaseVersion", "ChainStatus", "Decision",
+           "Evaluation", "MemberView", "OhOutcome", "Store", "StoreError", "User", "open_store"]

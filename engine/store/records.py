@@ -1,0 +1,132 @@
+"""What the store's read methods return: frozen values, never ORM objects or live sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+ROLES = ("panel_member", "panel_chair", "oh_clinician", "auditor", "rules_steward")
+DATA_KINDS = ("criminal_record", "health")
+
+
+class StoreError(ValueError):
+    """A refused write or a missing record; the message starts with the field it concerns."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    display_name: str | None
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseVersion:
+    case_id: str
+    version: int
+    created_at: datetime
+    created_by: str
+    reason: str
+    content_hash: str
+    data: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case_id: str
+    latest_version: int
+    role_title: str | None
+    assessed_on: date | None
+    status: str
+    outcome: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    id: int
+    case_id: str
+    version: int
+    rules_version: str
+    engine_version: str
+    evaluator: str
+    as_at: date
+    created_at: datetime
+    created_by: str
+    outcome: str
+    report: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class MemberView:
+    id: int
+    evaluation_id: int
+    member: str
+    panel_role: str
+    view: str
+    comment: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: int
+    evaluation_id: int
+    case_id: str
+    chair: str
+    members: tuple[tuple[str, str, str], ...]
+    recommended: str
+    final_outcome: str
+    agrees: bool
+    rationale: str
+    applicant_discussion: str | None
+    decided_on: date
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OhOutcome:
+    id: int
+    evaluation_id: int
+    case_id: str
+    clinician: str
+    outcome: str
+    adjustments: tuple[str, ...]
+    review_on: date | None
+    note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Access:
+    id: int
+    at: datetime
+    actor: str
+    case_id: str
+    data_kind: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    digest: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    ok: bool
+    events: int
+    first_broken: int | None
+    reason: str | None

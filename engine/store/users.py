@@ -1,0 +1,81 @@
+"""Users and passwords: argon2id hashes (argon2-cffi's defaults), rehashed when the parameters change."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from engine.store.base import StoreBase, check_name, required_text
+from engine.store.records import ROLES, StoreError, User
+from engine.store.schema import UserRow
+
+_HASHER = PasswordHasher()  # argon2id
+
+
+def _user(row: UserRow) -> User:
+    return User(row.username, row.role, row.display_name, row.active, row.created_at)
+
+
+class UserMethods(StoreBase):
+    _dummy_hash: str | None = None
+
+    def add_user(self, username: str, password: str, role: str, display_name: str | None = None,
+                 actor: str = "cli") -> User:
+        name = check_name("username", username)
+        if role not in ROLES:
+            raise StoreError(f"role: expected one of {', '.join(ROLES)}, found {role!r}")
+        required_text("password", password, "a user needs a non-blank password")
+        with self.transaction() as s:
+            if s.scalar(select(UserRow.id).where(UserRow.username == name)) is not None:
+                raise StoreError(f"username: {name!r} already exists")
+            row = UserRow(username=name, password_hash=_HASHER.hash(password), role=role,
+                          display_name=display_name, active=True, created_at=self.now())
+            s.add(row)
+            self.event(s, actor, "user.add", "user", name, {"username": name, "role": role, "active": True})
+            return _user(row)
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        with self.reading() as s:
+            row = s.scalar(select(UserRow).where(UserRow.username == username))
+            stored = row.password_hash if row else self._dummy()
+            try:
+                _HASHER.verify(stored, password)
+            except (VerificationError, InvalidHashError):
+                return None
+            if row is None or not row.active:
+                return None
+            user = _user(row)
+        if _HASHER.check_needs_rehash(stored):
+            self._rehash(user.username, password)
+        return user
+
+    def _dummy(self) -> str:
+        # Unknown users cost one verification too, so response time does not reveal who exists.
+        if UserMethods._dummy_hash is None:
+            UserMethods._dummy_hash = _HASHER.hash("not a password of anyone")
+        return UserMethods._dummy_hash
+
+    def _rehash(self, name: str, password: str) -> None:
+        with self.transaction() as s:
+            row = s.scalar(select(UserRow).where(UserRow.username == name))
+            if row is not None:
+                row.password_hash = _HASHER.hash(password)
+                self.event(s, name, "user.rehash", "user", name, {"username": name, "rehashed": True})
+
+    def disable_user(self, username: str, actor: str) -> None:
+        with self.transaction() as s:
+            row = s.scalar(select(UserRow).where(UserRow.username == username))
+            if row is None:
+                raise StoreError(f"username: no user {username!r}")
+            row.active = False
+            self.event(s, actor, "user.disable", "user", row.username, {"username": row.username, "active": False})
+
+    def list_users(self) -> list[User]:
+        with self.reading() as s:
+            return [_user(r) for r in s.scalars(select(UserRow).order_by(UserRow.username))]
+
+    def get_user(self, username: str) -> User | None:
+        with self.reading() as s:
+            row = s.scalar(select(UserRow).where(UserRow.username == username))
+            return _user(row) if row else None
