@@ -2,7 +2,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-DEMO ?= casebank/demo/peer-support-worker.yaml
+DEMO_DB ?= var/demo.db
+PORT ?= 8501
 
 .PHONY: run test lint bench clean
 
@@ -12,8 +13,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,durable]'
 	touch $(STAMP)
 
+# The panel app on an embedded SQLite store seeded with the synthetic demo cases; the demo accounts
+# are printed first. Production settings are passed here as well as in panel_app/.streamlit/.
 run: $(STAMP)
-	$(VENV)/bin/fairchance assess $(DEMO)
+	$(PY) -m engine.demo --db $(DEMO_DB)
+	FAIRCHANCE_DB=sqlite:///$(DEMO_DB) FAIRCHANCE_DEMO=1 $(VENV)/bin/streamlit run panel_app/streamlit_app.py \
+	  --server.headless true --server.port $(PORT) --server.address 127.0.0.1 \
+	  --browser.gatherUsageStats false --client.showErrorDetails none --server.fileWatcherType none
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

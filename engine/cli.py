@@ -12,6 +12,8 @@ from typing import Any
 from engine.assess import ENGINES, assess
 from engine.case_loader import load_case
 from engine.casebank import CaseResult, casebank_files, run_case
+from engine.cli_audit import add_parsers as add_audit_parsers
+from engine.cli_store import add_parsers as add_store_parsers
 from engine.oh import manager_summary, passport_html, summary_html, summary_text
 from engine.problems import InputError
 from engine.report import render_text
@@ -200,6 +202,8 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_casebank_check)
     _rules_parsers(sub)
     _oh_parsers(sub)
+    add_audit_parsers(sub)
+    add_store_parsers(sub)
     return top
 
 

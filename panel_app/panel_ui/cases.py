@@ -1,0 +1,42 @@
+"""Choosing a case and fetching its review once per visit (each fetch is written to the access log)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from engine import access
+from panel_ui import session
+
+CACHE = "review_cache"
+
+
+def choose_case(user, label: str = "Case") -> str | None:
+    cases = [row["case_id"] for row in access.queue(session.store(), user)]
+    if not cases:
+        st.info("No cases yet.")
+        return None
+    current = st.session_state.get("case_id")
+    index = cases.index(current) if current in cases else 0
+    picked = st.selectbox(label, cases, index=index, key="case_pick")
+    st.session_state["case_id"] = picked
+    return picked
+
+
+def review(user, case_id: str) -> dict[str, Any]:
+    """The case review, fetched (and logged) when a case is opened, not on every widget change."""
+    cached = st.session_state.get(CACHE)
+    if cached is None or cached["case_id"] != case_id:
+        cached = access.case_review(session.store(), session.rules(), user, case_id)
+        st.session_state[CACHE] = cached
+    return cached
+
+
+def forget() -> None:
+    """After a write, so that the next view shows it."""
+    st.session_state.pop(CACHE, None)
+
+
+def words(value: Any) -> str:
+    return str(value).replace("_", " ") if value is not None else "undecided"

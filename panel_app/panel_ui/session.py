@@ -1,0 +1,106 @@
+"""The signed-in person, the store and the rules, for every page; idle sessions end.
+
+Settings (environment): FAIRCHANCE_DB (the store URL), FAIRCHANCE_IDLE_MINUTES (default 15),
+FAIRCHANCE_DEMO (set by `make run`: shows the synthetic-data banner).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import streamlit as st
+
+from engine.access import AccessDenied, AccessPolicy, load_policy
+from engine.rulebase import Rules, load_rules
+from engine.store import Store, User, open_store
+
+IDLE_MINUTES_DEFAULT = 15.0
+USER_KEY = "user"
+SEEN_KEY = "last_seen"
+ENDED_KEY = "session_ended"
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str | None) -> Store:
+    return open_store(url)
+
+
+@st.cache_resource(show_spinner=False)
+def _rules() -> Rules:
+    return load_rules()
+
+
+def store() -> Store:
+    return _store(os.environ.get("FAIRCHANCE_DB"))
+
+
+def rules() -> Rules:
+    return _rules()
+
+
+def policy() -> AccessPolicy:
+    return load_policy()
+
+
+def idle_minutes() -> float:
+    return float(os.environ.get("FAIRCHANCE_IDLE_MINUTES", IDLE_MINUTES_DEFAULT))
+
+
+def demo() -> bool:
+    return os.environ.get("FAIRCHANCE_DEMO", "") not in ("", "0")
+
+
+def oidc_configured() -> bool:
+    """OIDC sign-in (st.login) only when .streamlit/secrets.toml has an [auth] section."""
+    return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+
+
+def sign_in(user: User) -> None:
+    st.session_state[USER_KEY] = user
+    st.session_state[SEEN_KEY] = time.time()
+    st.session_state.pop(ENDED_KEY, None)
+
+
+def sign_out(reason: str | None = None) -> None:
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    if reason:
+        st.session_state[ENDED_KEY] = reason
+
+
+def _oidc_user() -> User | None:
+    """The store account named by the identity provider's e-mail; its role comes from the store."""
+    if not (oidc_configured() and st.user.is_logged_in):
+        return None
+    found = store().get_user(str(st.user.get("email") or ""))
+    return found if found and found.active else None
+
+
+def current_user() -> User | None:
+    """The signed-in user, or None; ends the session after the idle timeout."""
+    user = st.session_state.get(USER_KEY) or _oidc_user()
+    if user is None:
+        return None
+    now = time.time()
+    if now - st.session_state.get(SEEN_KEY, now) > idle_minutes() * 60:
+        sign_out(f"Your session ended after {idle_minutes():g} minutes without activity. Please sign in again.")
+        if oidc_configured() and st.user.is_logged_in:
+            st.logout()
+        return None
+    st.session_state[USER_KEY] = user
+    st.session_state[SEEN_KEY] = now
+    return user
+
+
+def signed_in() -> User:
+    """For a page: the user, or stop the page (the router only offers pages to a signed-in user)."""
+    user = current_user()
+    if user is None:
+        st.warning("Please sign in.")
+        st.stop()
+    return user
+
+
+def refused(exc: AccessDenied) -> None:
+    st.error(f"Access refused: {exc}")

@@ -1,0 +1,112 @@
+"""Case review: the recommendation and its reasons first, then the timeline, the records with their
+badges, factors and findings with sources, safeguards, dates of change, the OH outcome (no clinical
+detail) and the trace on demand."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+from panel_ui import session
+from panel_ui.cases import choose_case, review, words
+from panel_ui.factors import factor_rows, outputs_text
+from panel_ui.tables import as_date, day, grid, moment, table
+from panel_ui.timeline import timeline_chart
+
+from engine import access
+
+started = time.perf_counter()
+user = session.signed_in()
+st.title("Case review")
+try:
+    case_id = choose_case(user)
+    if case_id is None:
+        st.stop()
+    data = review(user, case_id)
+except access.AccessDenied as exc:
+    session.refused(exc)
+    st.stop()
+
+report = data["report"]
+role = data["role"]
+st.caption(f"{case_id} version {data['version']} · {role.get('title')} · {role.get('check_level')} check · "
+           f"as at {day(data['assessed_on'])}" + (f" · rules {report['rules_version']}" if report else ""))
+if report is None:
+    st.warning("This case has not been evaluated yet.")
+    st.stop()
+
+recommendation = report["recommendation"]
+st.subheader(f"Recommendation: {words(recommendation['outcome'])}")
+st.markdown(f"**Why:** {recommendation['because']}")
+if report["barred_stop"]["stopped"]:
+    st.error(f"Barred-list stop: {report['barred_stop']['reason']} ({report['barred_stop']['source']})")
+for need in report["needs_information"]:
+    st.warning(f"Needed before a decision: {need}")
+with st.container(border=True):
+    for sentence in report["explanation"]["panel"]:
+        st.markdown(f"- {sentence}")
+st.caption("The engine recommends and explains; the panel decides (see the Decision page).")
+
+st.subheader("Timeline")
+st.altair_chart(timeline_chart(data), width="stretch")
+
+st.subheader("Records")
+grid([{"record": r["case"]["id"], "kind": r["case"]["kind"], "date": as_date(r["case"]["date"]),
+       "offence": r["case"].get("offence"), "spent on": day((r["result"] or {}).get("spent_on")),
+       "badges": ", ".join(b["badge"] for b in r["badges"]), "declared": r["case"].get("self_disclosed")}
+      for r in data["records"]], empty="No records on the certificate or declared.", wide=["offence"])
+for r in data["records"]:
+    with st.expander(f"{r['case']['id']} {r['case'].get('offence') or ''}: "
+                     + ", ".join(b["badge"] for b in r["badges"])):
+        for b in r["badges"]:
+            st.markdown(f"**{b['badge']}**: {b['why'] or 'no reason recorded'}")
+        factors = {k: v for k, v in ((r["result"] or {}).get("factors") or {}).items() if v is not None}
+        if factors:
+            st.markdown("Factors: " + "; ".join(f"{words(k)}: {words(v)}" for k, v in factors.items()))
+        for reason in (r["result"] or {}).get("reasons", []):
+            st.caption(f"{reason['topic']}: {reason['text']}" + (f" ({reason['source']})" if reason["source"] else ""))
+
+st.subheader("Factors and findings")
+table(factor_rows(report["factors"], session.rules()), {"factor": "Factor", "value": "Finding"},
+      empty="No case-level factors.")
+table([{"rule": f["rule"], "finding": f["title"], "about": f["subject"], "source": "; ".join(f["source"])}
+       for f in report["findings"]], {"rule": "Rule", "finding": "Finding", "about": "About", "source": "Source"},
+      empty="No findings.")
+
+st.subheader("Safeguards")
+if recommendation["safeguards"]:
+    wording = session.rules().wording.safeguards
+    for s in recommendation["safeguards"]:
+        st.markdown(f"- {wording.get(s, words(s))}")
+else:
+    st.write("None recommended.")
+if recommendation.get("review_on"):
+    st.write(f"Review on {day(recommendation['review_on'])}.")
+
+st.subheader("Dates of change")
+if report["changes"]:
+    grid(report["changes"], ["date", "record", "change", "recommendation_then"])
+else:
+    st.write("Nothing changes after the assessment date.")
+
+st.subheader("Occupational health")
+if data["oh"]:
+    st.write(data["oh"]["outcome"])
+    for a in data["oh"]["adjustments"]:
+        st.markdown(f"- {a}")
+    if data["oh"]["review_on"]:
+        st.caption(f"OH review on {day(data['oh']['review_on'])}")
+for rec in data["oh_recorded"]:
+    st.caption(f"Recorded by {rec['clinician']} on {moment(rec['recorded_at'])}: {rec['outcome_text']}")
+if st.button("Show the clinical detail", key="ask_clinical"):
+    try:
+        access.oh_case(session.store(), session.rules(), user, case_id)
+        st.info("Clinical detail is on the Occupational health page.")
+    except access.AccessDenied as exc:
+        session.refused(exc)
+
+with st.expander("Trace: every rule consulted"):
+    grid([{"rule set": t["ruleset"], "rule": t["rule"], "about": t["subject"], "matched": t["matched"],
+           "failed": t.get("failed"), "outputs": outputs_text(t["outputs"])} for t in report["trace"]],
+         empty="No rule was consulted.", wide=["outputs"])
+st.caption(f"Rendered in {time.perf_counter() - started:.2f} s", help="case review render time")

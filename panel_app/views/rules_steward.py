@@ -1,0 +1,68 @@
+"""Rules: every rule with its citations and examples, the lint results, and (for the steward) the
+casebank impact of the working-tree rules against the last published rules version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from panel_ui import session
+
+from engine import access
+
+CASEBANK = Path(__file__).resolve().parents[2] / "casebank"
+user = session.signed_in()
+rules = session.rules()
+st.title("Rules")
+try:
+    catalogue = access.rules_catalogue(rules, user)
+except access.AccessDenied as exc:
+    session.refused(exc)
+    st.stop()
+st.caption(f"Working-tree rules version {rules.version}: {len(catalogue)} rule sets, "
+           f"{sum(len(s['rules']) for s in catalogue)} rules and rows")
+
+browse, lint_tab, impact_tab = st.tabs(["Browse", "Lint", "Casebank impact"])
+with browse:
+    needle = st.text_input("Find a rule (id, title or source)", key="rules_find").lower()
+    for s in catalogue:
+        shown = [r for r in s["rules"] if not needle or needle in f"{r['id']} {r['title']} {r['source']}".lower()]
+        if not shown:
+            continue
+        with st.expander(f"{s['name']}: {s['title']} ({len(shown)})", expanded=bool(needle)):
+            st.caption(f"{s['file']} · {s['scope']} · {s['policy']} · stage {s['stage']}")
+            for r in shown:
+                until = f" to {r['to']}" if r["to"] else ""
+                st.markdown(f"**{r['id']}** {r['title']}  \n*in force from {r['from']}{until}* · "
+                            + "; ".join(r["source"]))
+                for n, e in enumerate(r["examples"], 1):
+                    on = f" on {e['on']}" if e["on"] else ""
+                    st.caption(f"example {n}: given {e['given']} → {e['expect']}{on}")
+
+with lint_tab:
+    issues = access.rules_lint(rules, user)
+    if issues:
+        st.error(f"{len(issues)} problems")
+        st.dataframe(pd.DataFrame(issues), hide_index=True)
+    else:
+        st.success("Lint: no problems (overlaps, gaps, unreachable rows, types, examples).")
+
+with impact_tab:
+    try:
+        access.require(user, "view_rules_impact")
+    except access.AccessDenied as exc:
+        st.info(str(exc))
+    else:
+        if st.button("Run the casebank under both rule versions", key="impact_run"):
+            st.session_state["impact"] = access.rules_impact(session.store(), rules, user, CASEBANK)
+    impact = st.session_state.get("impact")
+    if impact is not None:
+        if impact.published is None:
+            st.info("Nothing published yet: no rules snapshot in the store.")
+        st.write(f"Published {impact.published} → working tree {impact.working}: {impact.cases} casebank cases, "
+                 f"{len(impact.changed)} with differences, {len(impact.outcome_changes)} with a changed outcome.")
+        if impact.changed:
+            st.dataframe(pd.DataFrame([{"case": c.case_id, "title": c.title, "outcome then": c.outcome_then,
+                                        "outcome now": c.outcome_now, "differences": "; ".join(c.differences)}
+                                       for c in impact.changed]), hide_index=True)

@@ -1,0 +1,32 @@
+"""Sign in: a local account (argon2-hashed password in the store), or OIDC when it is configured."""
+
+from __future__ import annotations
+
+import streamlit as st
+from panel_ui import session
+
+st.title("Sign in")
+ended = st.session_state.get(session.ENDED_KEY)
+if ended:
+    st.info(ended)
+
+with st.form("sign_in"):
+    username = st.text_input("Username", key="username")
+    password = st.text_input("Password", type="password", key="password")
+    submitted = st.form_submit_button("Sign in")
+if submitted:
+    user = session.store().authenticate(username.strip(), password)
+    if user is None:
+        st.error("Sign-in failed: unknown username, wrong password or a disabled account.")
+    else:
+        session.sign_in(user)
+        st.rerun()
+
+if session.oidc_configured():
+    st.divider()
+    st.caption("Or sign in with your organisation's account (your role comes from your fairchance account).")
+    if st.button("Sign in with your organisation", key="oidc"):
+        st.login()
+    if st.user.is_logged_in:
+        st.error(f"{st.user.get('email')} has no active fairchance account; ask an administrator to add one "
+                 "(fairchance users add).")

@@ -1,0 +1,163 @@
+"""engine/access.py: permissions as data, clinical fields never reach a panel role, refusals, the access log."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from app_helpers import MARKER_CASE, MARKERS, NEEDS, Seeded
+from rules_copy import copy_rules, edit
+
+from engine import access
+from engine.problems import InputError
+from engine.store import ROLES
+
+WRITES = ("submit_case", "record_member_view", "record_decision", "record_oh_outcome")
+
+
+def user(seeded: Seeded, name: str):
+    return seeded.store.get_user(name)
+
+
+def test_policy_names_every_role_and_gives_reasons():
+    policy = access.load_policy()
+    assert {r for p in policy.permissions.values() for r in p.roles} == set(ROLES)
+    assert all(p.reason.strip() and p.source.strip() for p in policy.permissions.values())
+
+
+def test_policy_with_an_unknown_role_names_the_file_and_line(tmp_path):
+    rules_dir = copy_rules(tmp_path)
+    edit(rules_dir / access.POLICY_FILE, "roles: [rules_steward, auditor]", "roles: [rules_steward, auditr]")
+    with pytest.raises(InputError) as caught:
+        access.load_policy(rules_dir)
+    problem = caught.value.problems[0]
+    assert problem.file.endswith("app-roles.yaml") and problem.line and "auditr" in problem.message
+
+
+def test_the_brief_s_separations_hold_in_the_policy():
+    policy = access.load_policy()
+    assert not policy.allows("panel_member", "view_clinical")
+    assert not policy.allows("panel_chair", "view_clinical")
+    assert not any(policy.allows("auditor", w) for w in WRITES)
+    assert not policy.allows("rules_steward", "view_case_review")
+    assert policy.of_role("rules_steward") == ["view_rules", "view_rules_impact"]
+
+
+@pytest.mark.parametrize("path", ["health", "records[].applicant_account"])
+def test_strip_case_removes_each_clinical_path(path):
+    from app_helpers import marker_case
+
+    data = marker_case()
+    stripped = access.strip_case(data, access.load_policy())
+    text = json.dumps(stripped, default=str)
+    assert all(m not in text for m in MARKERS.values())
+    assert "health" in data and data["records"][0]["applicant_account"]   # the original is untouched
+
+
+def test_case_review_for_the_panel_has_no_clinical_field(seeded: Seeded):
+    review = access.case_review(seeded.store, seeded.rules, user(seeded, "demo-member"), MARKER_CASE)
+    text = json.dumps(review, default=str)
+    for what, marker in MARKERS.items():
+        assert marker not in text, what
+    for need in NEEDS:
+        assert need not in text
+    report = review["report"]
+    assert "occupational_health" not in report and "disability_opinion" not in report["factors"]
+    assert not any(t["ruleset"].startswith("oh.") for t in report["trace"] + report["findings"])
+    assert review["episodes"] == [{"id": "E1", "start": "2026-02-01", "end": "2026-07-31", "linked_records": ["R1"]}]
+    assert review["oh"]["adjustments"], "the manager's summary (no clinical detail) is there"
+
+
+def test_oh_case_gives_the_clinician_everything_and_logs_a_health_view(seeded: Seeded):
+    before = len(seeded.store.access_log(MARKER_CASE))
+    view = access.oh_case(seeded.store, seeded.rules, user(seeded, "demo-oh"), MARKER_CASE)
+    text = json.dumps(view, default=str)
+    assert all(m in text for m in MARKERS.values())
+    assert view["occupational_health"]["functional_needs"] == list(NEEDS)
+    log = seeded.store.access_log(MARKER_CASE)[before:]
+    assert [(a.actor, a.data_kind) for a in log] == [("demo-oh", "health")]
+
+
+def test_case_review_logs_criminal_record_and_health_views(seeded: Seeded):
+    before = len(seeded.store.access_log(MARKER_CASE))
+    access.case_review(seeded.store, seeded.rules, user(seeded, "demo-chair"), MARKER_CASE)
+    log = seeded.store.access_log(MARKER_CASE)[before:]
+    assert {(a.actor, a.data_kind) for a in log} == {("demo-chair", "criminal_record"), ("demo-chair", "health")}
+
+
+@pytest.mark.parametrize(("name", "call"), [
+    ("demo-member", lambda s, r, u: access.oh_case(s, r, u, MARKER_CASE)),
+    ("demo-chair", lambda s, r, u: access.oh_case(s, r, u, MARKER_CASE)),
+    ("demo-steward", lambda s, r, u: access.case_review(s, r, u, MARKER_CASE)),
+    ("demo-oh", lambda s, r, u: access.case_review(s, r, u, MARKER_CASE)),
+    ("demo-member", lambda s, r, u: access.replay(s, u, "current")),
+    ("demo-steward", lambda s, r, u: access.queue(s, u)),
+])
+def test_reads_refused_and_not_logged(seeded: Seeded, name, call):
+    before = len(seeded.store.access_log())
+    with pytest.raises(access.AccessDenied, match=name):
+        call(seeded.store, seeded.rules, user(seeded, name))
+    assert len(seeded.store.access_log()) == before
+
+
+def _evaluation_id(seeded: Seeded, case_id: str) -> int:
+    return seeded.store.evaluations(case_id)[-1].id
+
+
+@pytest.mark.parametrize("name", ["demo-auditor", "demo-member", "demo-oh", "demo-steward"])
+def test_only_the_chair_records_a_decision(seeded: Seeded, name):
+    evaluation = _evaluation_id(seeded, "C-DEMO-001")
+    with pytest.raises(access.AccessDenied, match="record the panel's decision"):
+        access.record_decision(seeded.store, user(seeded, name), evaluation, True, None, "fine", date(2026, 11, 22),
+                               None)
+    assert seeded.store.decisions("C-DEMO-001") == []
+
+
+@pytest.mark.parametrize(("name", "call"), [
+    ("demo-auditor", lambda s, r, u, e: access.record_member_view(s, u, e, "auditor", "appoint", "")),
+    ("demo-chair", lambda s, r, u, e: access.record_member_view(s, u, e, "chair", "appoint", "")),
+    ("demo-auditor", lambda s, r, u, e: access.record_oh_outcome(s, r, u, e, "fit", [], None, "")),
+    ("demo-member", lambda s, r, u, e: access.record_oh_outcome(s, r, u, e, "fit", [], None, "")),
+    ("demo-auditor", lambda s, r, u, e: access.submit_case(s, r, u, {"case_id": "C-X"}, "new")),
+    ("demo-steward", lambda s, r, u, e: access.submit_case(s, r, u, {"case_id": "C-X"}, "new")),
+])
+def test_writes_refused_and_nothing_written(seeded: Seeded, name, call):
+    events = len(seeded.store.audit_events())
+    with pytest.raises(access.AccessDenied):
+        call(seeded.store, seeded.rules, user(seeded, name), _evaluation_id(seeded, "C-DEMO-002"))
+    assert len(seeded.store.audit_events()) == events
+
+
+def test_a_disabled_account_is_refused(seeded: Seeded):
+    seeded.store.add_user("demo-gone", "gone-pass", "panel_member", actor="test")
+    seeded.store.disable_user("demo-gone", actor="test")
+    gone = seeded.store.get_user("demo-gone")
+    with pytest.raises(access.AccessDenied, match="active account"):
+        access.queue(seeded.store, gone)
+
+
+def test_member_view_and_chair_decision_are_recorded_with_the_signed_in_names(seeded: Seeded):
+    evaluation = _evaluation_id(seeded, "C-DEMO-002")
+    access.record_member_view(seeded.store, user(seeded, "demo-peer"), evaluation, "peer worker",
+                              "appoint_with_safeguards", "agree")
+    with pytest.raises(ValueError, match="rationale"):
+        access.record_decision(seeded.store, user(seeded, "demo-chair"), evaluation, True, None, "  ",
+                               date(2026, 11, 22), None)
+    access.record_decision(seeded.store, user(seeded, "demo-chair"), evaluation, False, "refer_to_panel",
+                           "Wants to meet the applicant first.", date(2026, 11, 22), None)
+    decision = seeded.store.decisions("C-DEMO-002")[0]
+    assert (decision.chair, decision.final_outcome, decision.agrees) == ("demo-chair", "refer_to_panel", False)
+    assert ("demo-peer", "peer worker", "appoint_with_safeguards") in decision.members
+
+
+def test_recorded_oh_outcome_reaches_the_panel_without_the_note(seeded: Seeded):
+    evaluation = _evaluation_id(seeded, MARKER_CASE)
+    access.record_oh_outcome(seeded.store, seeded.rules, user(seeded, "demo-oh"), evaluation,
+                             "fit_with_adjustments", ["later_start"], date(2027, 6, 1), "MARKER-OH-NOTE")
+    review = access.case_review(seeded.store, seeded.rules, user(seeded, "demo-member"), MARKER_CASE)
+    assert "MARKER-OH-NOTE" not in json.dumps(review, default=str)
+    assert review["oh"]["adjustments"] == [seeded.rules.oh.adjustments["later_start"].manager]
+    with pytest.raises(ValueError, match="adjustments: unknown"):
+        access.record_oh_outcome(seeded.store, seeded.rules, user(seeded, "demo-oh"), evaluation, "fit",
+                                 ["no_such_adjustment"], None, "")
