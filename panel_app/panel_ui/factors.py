@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from panel_ui.tables import words
-
 from engine.rulebase import Rules
+from panel_ui.tables import words
 
 
 def fact_types(rules: Rules) -> dict[str, str]:
