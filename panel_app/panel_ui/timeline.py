@@ -12,6 +12,7 @@ import pandas as pd
 from engine.dates import add_length
 
 EPISODES_LANE = "Illness episodes (dates only)"
+LABEL_PX = 320     # lane labels (record and offence) are read whole, not cut to "R1 Theft from a s..."
 
 
 def _day(value: Any) -> date | None:
@@ -63,7 +64,7 @@ def timeline_rows(review: dict[str, Any]) -> pd.DataFrame:
 def timeline_chart(review: dict[str, Any]) -> alt.LayerChart:
     frame = timeline_rows(review)
     lanes = list(dict.fromkeys(frame["lane"]))
-    y = alt.Y("lane:N", sort=lanes, title=None)
+    y = alt.Y("lane:N", sort=lanes, title=None, axis=alt.Axis(labelLimit=LABEL_PX))
     spans = alt.Chart(frame[frame["end"].notna()]).mark_bar(opacity=0.55, height=10).encode(
         x=alt.X("start:T", title=None), x2="end:T", y=y, color=alt.Color("what:N", title="Event"),
         tooltip=["lane", "what", alt.Tooltip("start:T", title="from"), alt.Tooltip("end:T", title="to")])

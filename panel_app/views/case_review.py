@@ -64,7 +64,8 @@ for r in data["records"]:
         if factors:
             st.markdown("Factors: " + "; ".join(f"{words(k)}: {words(v)}" for k, v in factors.items()))
         for reason in (r["result"] or {}).get("reasons", []):
-            st.caption(f"{reason['topic']}: {reason['text']}" + (f" ({reason['source']})" if reason["source"] else ""))
+            cite = f" ({reason['source']})" if reason["source"] else ""
+            st.caption(f"{words(reason['topic'])}: {reason['text']}{cite}")
 
 st.subheader("Factors and findings")
 table(factor_rows(report["factors"], session.rules()), {"factor": "Factor", "value": "Finding"},

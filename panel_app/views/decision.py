@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 from panel_ui import session
 from panel_ui.cases import choose_case, forget, review, words
+from panel_ui.tables import day, table
 
 from engine import access
 
@@ -50,16 +50,15 @@ if st.session_state.pop("decision_saved", False):
     st.success("Recorded.")
 
 st.subheader("Members' views")
-if data["member_views"]:
-    st.dataframe(pd.DataFrame(data["member_views"]), hide_index=True)
-else:
-    st.write("No views recorded yet.")
+table(data["member_views"], {"member": "Member", "panel_role": "Role on the panel", "view": "View",
+                             "comment": "Comment", "recorded_at": "Recorded"}, empty="No views recorded yet.")
 
 decision = data["decision"]
 if decision:
     st.subheader("Decision")
     verdict = "agreed with the recommendation" if decision["agrees"] else "overrode the recommendation"
-    st.success(f"{decision['chair']} {verdict}: **{words(decision['final_outcome'])}** on {decision['decided_on']}")
+    outcome = words(decision["final_outcome"])
+    st.success(f"{decision['chair']} {verdict}: **{outcome}** on {day(decision['decided_on'])}")
     st.markdown(f"**Rationale:** {decision['rationale']}")
     if decision["applicant_discussion"]:
         st.markdown(f"**Discussion with the applicant:** {decision['applicant_discussion']}")
