@@ -12,6 +12,7 @@ from typing import Any
 from engine.assess import ENGINES, assess
 from engine.case_loader import load_case
 from engine.casebank import CaseResult, casebank_files, run_case
+from engine.cli_args import iso_date
 from engine.cli_audit import add_parsers as add_audit_parsers
 from engine.cli_store import add_parsers as add_store_parsers
 from engine.oh import manager_summary, passport_html, summary_html, summary_text
@@ -26,13 +27,6 @@ from engine.rules.native import EvaluationError
 from engine.schema import case_schema
 
 EXIT_INVALID = 2
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, found {text!r}") from exc
 
 
 def _dump(data: Any) -> str:
@@ -152,7 +146,7 @@ def _oh_parsers(sub: argparse._SubParsersAction) -> None:
                        ("passport", "the adjustment passport as printable HTML")):
         p = osub.add_parser(name, help=text)
         p.add_argument("case", help="path to the case file")
-        p.add_argument("--on", type=_date, help="assess as at this date (YYYY-MM-DD)")
+        p.add_argument("--on", type=iso_date, help="assess as at this date (YYYY-MM-DD)")
         if name == "summary":
             form = p.add_mutually_exclusive_group()
             form.add_argument("--json", action="store_true", help="as JSON")
@@ -184,7 +178,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
     a = sub.add_parser("assess", help="assess a case file (YAML or JSON)")
     a.add_argument("case", help="path to the case file")
-    a.add_argument("--on", type=_date, help="assess as at this date (YYYY-MM-DD), overriding assessed_on")
+    a.add_argument("--on", type=iso_date, help="assess as at this date (YYYY-MM-DD), overriding assessed_on")
     a.add_argument("--json", action="store_true", help="print the report as JSON")
     a.add_argument("--brief", action="store_true", help="the table only, without the reasons")
     a.add_argument("--letter", action="store_true", help="print the letter to the applicant")

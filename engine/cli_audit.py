@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from engine.cli_args import iso_date
 from engine.rulebase import Rules
 from engine.store import Store, StoreError, open_store
 from engine.store.audit_report import build_audit_report, report_json, write_audit_report
@@ -20,13 +21,6 @@ from engine.store.retention import apply_retention
 EXIT_INVALID = 2
 SHOWN = 20   # rows listed on the terminal; the diff table has them all
 Handler = Callable[[argparse.Namespace, Rules], int]
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, found {text!r}") from exc
 
 
 def _dump(data: Any) -> None:
@@ -138,7 +132,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--json", action="store_true", help="print the result as JSON")
     v.set_defaults(func=_with_store(cmd_verify))
     r = asub.add_parser("replay", help="re-evaluate stored cases; exit 1 if at-decision finds any defect")
-    r.add_argument("--since", type=_date, help="only evaluations recorded on or after this date (YYYY-MM-DD)")
+    r.add_argument("--since", type=iso_date, help="only evaluations recorded on or after this date (YYYY-MM-DD)")
     r.add_argument("--rules", dest="replay_rules", choices=MODES, default="at-decision",
                    help="the rules then in force (default; must reproduce every report) or today's rules")
     r.add_argument("--out", type=Path, help="the diff table's path without suffix (default var/audit/replay-MODE)")
@@ -160,7 +154,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     ret = sub.add_parser("retention", help="retention of certificate detail (rules/policy/retention.yaml)")
     rsub = ret.add_subparsers(dest="retention_command", required=True)
     a = rsub.add_parser("apply", help="remove certificate detail older than the policy after the decision")
-    a.add_argument("--today", type=_date, help="as at this date (default today)")
+    a.add_argument("--today", type=iso_date, help="as at this date (default today)")
     a.add_argument("--dry-run", action="store_true", help="say what would be removed; remove nothing")
     a.add_argument("--actor", default="cli", help="the username recorded in the audit log (default cli)")
     _db(a)

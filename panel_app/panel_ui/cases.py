@@ -33,6 +33,18 @@ def review(user, case_id: str) -> dict[str, Any]:
     return cached
 
 
+def open_case(user) -> dict[str, Any]:
+    """The chosen case's review, or the page stops: no case yet, or the role is refused."""
+    try:
+        case_id = choose_case(user)
+        if case_id is None:
+            st.stop()
+        return review(user, case_id)
+    except access.AccessDenied as exc:
+        session.refused(exc)
+        st.stop()
+
+
 def forget() -> None:
     """After a write, so that the next view shows it."""
     st.session_state.pop(CACHE, None)

@@ -8,7 +8,7 @@ import time
 
 import streamlit as st
 from panel_ui import session
-from panel_ui.cases import choose_case, review, words
+from panel_ui.cases import open_case, words
 from panel_ui.factors import factor_rows, outputs_text
 from panel_ui.tables import as_date, day, grid, moment, table
 from panel_ui.timeline import timeline_chart
@@ -18,14 +18,8 @@ from engine import access
 started = time.perf_counter()
 user = session.signed_in()
 st.title("Case review")
-try:
-    case_id = choose_case(user)
-    if case_id is None:
-        st.stop()
-    data = review(user, case_id)
-except access.AccessDenied as exc:
-    session.refused(exc)
-    st.stop()
+data = open_case(user)
+case_id = data["case_id"]
 
 report = data["report"]
 role = data["role"]

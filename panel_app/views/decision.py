@@ -7,21 +7,15 @@ import datetime as dt
 
 import streamlit as st
 from panel_ui import session
-from panel_ui.cases import choose_case, forget, review, words
+from panel_ui.cases import forget, open_case, words
 from panel_ui.tables import day, table
 
 from engine import access
 
 user = session.signed_in()
 st.title("Decision")
-try:
-    case_id = choose_case(user)
-    if case_id is None:
-        st.stop()
-    data = review(user, case_id)
-except access.AccessDenied as exc:
-    session.refused(exc)
-    st.stop()
+data = open_case(user)
+case_id = data["case_id"]
 
 evaluation = data["evaluation"]
 if evaluation is None:
