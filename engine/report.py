@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from engine import __version__
 from engine.case_model import Case
 from engine.dates import add_months
 from engine.legal.layer import LegalResult, RecordResult
-from engine.legal.spent_value import SpentOn
+from engine.plain import plain
 from engine.rulebase import Rules
 from engine.rules.native import Evaluation
 
 REPORT_FORMAT = "report/1"
 LEVELS = ("basic", "standard", "enhanced")
-
-
-_SCALARS = frozenset({str, int, bool, float, type(None)})
-
-
-def _plain(value: object) -> Any:
-    if type(value) in _SCALARS:  # most of a trace: checked first because reports are built per replayed case
-        return value
-    if isinstance(value, SpentOn):
-        return value.text()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Fraction):
-        return int(value) if value.denominator == 1 else float(value)
-    if isinstance(value, (frozenset, set)):
-        return sorted(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return {k: v if type(v) in _SCALARS else _plain(v) for k, v in value.items()}
-    return value
 
 
 def _record(r: RecordResult, factors: dict[str, Any]) -> dict[str, Any]:
@@ -43,16 +22,16 @@ def _record(r: RecordResult, factors: dict[str, Any]) -> dict[str, Any]:
         "id": r.id,
         "kind": r.kind,
         "date": r.date.isoformat(),
-        "spent_on": _plain(v["spent_on"]),
+        "spent_on": plain(v["spent_on"]),
         "spent": v["spent"],
         "disclosed": {level: v[f"disclosed.{level}"] for level in LEVELS},
         "protected": v["protected"],
         "considered": v["considered"],
-        "protected_from": _plain(v["protected_from"]),
-        "factors": _plain(factors),
+        "protected_from": plain(v["protected_from"]),
+        "factors": plain(factors),
         "reasons": [{"topic": x.topic, "text": x.text, "rule": x.rule, "source": x.source} for x in r.reasons],
-        "undecided": [{"field": u.field, "needs": list(u.needs), "if_favourable": _plain(u.if_favourable),
-                       "if_unfavourable": _plain(u.if_unfavourable)} for u in r.undecided],
+        "undecided": [{"field": u.field, "needs": list(u.needs), "if_favourable": plain(u.if_favourable),
+                       "if_unfavourable": plain(u.if_unfavourable)} for u in r.undecided],
     }
 
 
@@ -75,15 +54,13 @@ def build_report(case: Case, legal: LegalResult, evaluation: Evaluation, rules: 
         "barred_stop": {"stopped": barred.stopped, "groups": list(barred.groups), "reason": barred.reason,
                         "source": barred.source},
         "records": [_record(r, {n: evaluation.record_facts[r.id][n] for n in record_factors}) for r in records],
-        "factors": _plain({n: evaluation.case_facts[n] for n in case_factors}),
-        "findings": [_plain({"ruleset": f.ruleset, "rule": f.rule, "title": f.title, "subject": f.subject,
+        "factors": plain({n: evaluation.case_facts[n] for n in case_factors}),
+        "findings": [plain({"ruleset": f.ruleset, "rule": f.rule, "title": f.title, "subject": f.subject,
                              "outputs": f.outputs, "text": f.text, "source": list(f.source)})
                      for f in evaluation.findings],
         "needs_information": list(legal.needs),
         "changes": [{"date": d.isoformat(), "record": rid, "change": what} for d, rid, what in legal.changes],
-        "trace": [_plain({"ruleset": e.ruleset, "rule": e.rule, "subject": e.subject, "in_force": e.in_force,
-                          "matched": e.matched, "seen": e.seen, "failed": e.failed, "outputs": e.outputs})
-                  for e in evaluation.trace_entries()],
+        "trace": evaluation.trace_rows(),
     }
 
 
@@ -98,7 +75,7 @@ def _recommendation(legal: LegalResult, evaluation: Evaluation, case: Case) -> d
         "outcome": facts.get("recommendation"),
         "rule": rule.rule if rule else None,
         "because": (rule.text or rule.title) if rule else None,
-        "safeguards": _plain(facts.get("safeguards") or frozenset()),
+        "safeguards": plain(facts.get("safeguards") or frozenset()),
         "review_on": add_months(legal.on, int(months)).isoformat() if months is not None else None,
         "discuss_before_withdrawal": bool(facts.get("discuss_before_withdrawal")),
         "needs_information": needs if facts.get("recommendation") == "needs_information" else [],

@@ -13,6 +13,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from engine.legal.tables import InForce, LegalTables, default_rules_dir, rules_version
+from engine.plain import plain
 from engine.problems import InputError, Path, Problem
 from engine.rules.catalogue import CATALOGUE
 from engine.rules.conditions import Check, ConditionError, compile_match, compile_when, facts_read
@@ -38,6 +39,7 @@ class CompiledRule:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "holds", compile_match(self.checks))
+        object.__setattr__(self, "plain_then", plain(self.then))   # the trace shows it whenever the rule matches
 
 
 @dataclass(frozen=True)

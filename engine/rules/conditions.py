@@ -33,6 +33,13 @@ class Check:
         if self.quantifier is not None:
             object.__setattr__(self, "over_match", compile_match(self.over))
             object.__setattr__(self, "over_names", frozenset(facts_read(self.over)))
+        # Kept for the trace, which shows them for every rule consulted.
+        object.__setattr__(self, "text", self.describe())
+        object.__setattr__(self, "label", self.fact if self.quantifier is None else self.text)
+
+    def holds_for(self, seen: Any) -> bool:
+        """Whether the check holds, given the value quantified() found for it."""
+        return self.test.fast(seen) if self.quantifier in (None, "count_records") else bool(seen)
 
     def describe(self) -> str:
         if self.quantifier is None:
@@ -80,13 +87,8 @@ def first_failure(checks: tuple[Check, ...], facts: dict[str, Any],
                   records: list[dict[str, Any]] | None = None) -> tuple[Check, Any] | None:
     """The first check that fails, with the value it saw; None when all hold."""
     for check in checks:
-        if check.quantifier is None:
-            seen = facts.get(check.fact)
-            if not check.test.fast(seen):
-                return check, seen
-            continue
-        seen = quantified(check, facts, records)
-        if not (check.test.fast(seen) if check.quantifier == "count_records" else seen):
+        seen = facts.get(check.fact) if check.quantifier is None else quantified(check, facts, records)
+        if not check.holds_for(seen):
             return check, seen
     return None
 

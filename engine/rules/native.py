@@ -8,50 +8,13 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, NamedTuple
 
+from engine.plain import plain
 from engine.rules.book import CompiledRule, CompiledSet, RuleBook
-from engine.rules.conditions import first_failure, quantified
+from engine.rules.conditions import Check, first_failure, quantified
 
 
 class EvaluationError(Exception):
     """A rule set that cannot give an answer (two rows of a unique table match, two rules disagree)."""
-
-
-class TraceEntry:
-    """One rule consulted for one subject. What it saw and why it failed are rendered when read,
-    from the facts it was given, so that recording the full trace stays cheap."""
-
-    __slots__ = ("_facts", "_failure", "_records", "_rule", "in_force", "matched", "ruleset", "subject")
-
-    def __init__(self, ruleset: str, rule: CompiledRule | str, subject: str, in_force: bool, matched: bool,
-                 facts: dict[str, Any] | None = None, failure: tuple | str | None = None,
-                 records: list[dict] | None = None):
-        self.ruleset, self._rule, self.subject = ruleset, rule, subject
-        self.in_force, self.matched, self._facts, self._failure = in_force, matched, facts, failure
-        self._records = records
-
-    @property
-    def rule(self) -> str:
-        return self._rule if isinstance(self._rule, str) else self._rule.id
-
-    @property
-    def seen(self) -> dict[str, Any]:
-        """The value of every fact the rule reads; for a quantifier, what it found over the records."""
-        if self._facts is None or isinstance(self._rule, str):
-            return {}
-        return {(c.fact if c.quantifier is None else c.describe()): quantified(c, self._facts, self._records)
-                for c in self._rule.checks}
-
-    @property
-    def failed(self) -> str | None:
-        """For a miss: the first condition that failed, and the value it saw."""
-        if self._failure is None or isinstance(self._failure, str):
-            return self._failure
-        check, value = self._failure
-        return f"{check.describe()} (saw {show_value(value)})"
-
-    @property
-    def outputs(self) -> dict[str, Any]:
-        return dict(self._rule.then) if self.matched and not isinstance(self._rule, str) else {}
 
 
 class Finding(NamedTuple):
@@ -65,7 +28,9 @@ class Finding(NamedTuple):
 
 
 class Consulted(NamedTuple):
-    """A rule set consulted for one subject; expanded into one TraceEntry per rule when read."""
+    """A rule set consulted for one subject; rendered as one trace row per rule when the report is built.
+    Rendering reads the facts the set was given: a rule only reads facts produced before it runs, so the
+    view, though it grows afterwards, still shows what each rule saw."""
 
     cset: CompiledSet
     subject: str
@@ -73,17 +38,56 @@ class Consulted(NamedTuple):
     records: list[dict] | None
     on: date
 
-    def entries(self) -> list[TraceEntry]:
+    def rows(self) -> list[dict[str, Any]]:
         live, dormant = _in_force(self.cset, self.on)
-        out = [TraceEntry(self.cset.name, r, self.subject, False, False, None, f"not in force on {self.on}")
-               for r in dormant]
+        name, subject = self.cset.name, self.subject
+        out = [_row(name, r.id, subject, False, False, {}, f"not in force on {self.on}", {}) for r in dormant]
         for rule in live:
-            failure = first_failure(rule.checks, self.facts, self.records)
-            out.append(TraceEntry(self.cset.name, rule, self.subject, True, failure is None, self.facts, failure,
-                                  self.records))
-            if failure is None and self.cset.policy == "first":
+            seen, failed = _consult(rule, self.facts, self.records)
+            out.append(_row(name, rule.id, subject, True, failed is None, seen, failed,
+                            dict(rule.plain_then) if failed is None else {}))
+            if failed is None and self.cset.policy == "first":
                 break
         return out
+
+
+class Skipped(NamedTuple):
+    """A record rule set whose applies_to does not hold for the record: one trace row."""
+
+    cset: CompiledSet
+    subject: str
+    check: Check
+    value: Any
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [_row(self.cset.name, "(applies_to)", self.subject, True, False, {}, _failed(self.check, self.value),
+                     {})]
+
+
+TraceItem = Consulted | Skipped
+
+
+def _row(ruleset: str, rule: str, subject: str, in_force: bool, matched: bool, seen: dict[str, Any],
+         failed: str | None, outputs: dict[str, Any]) -> dict[str, Any]:
+    """One rule consulted for one subject: what it saw, whether it matched, why not, what it gave."""
+    return {"ruleset": ruleset, "rule": rule, "subject": subject, "in_force": in_force, "matched": matched,
+            "seen": seen, "failed": failed, "outputs": outputs}
+
+
+def _consult(rule: CompiledRule, facts: dict[str, Any], records: list[dict] | None) -> tuple[dict, str | None]:
+    """In one pass: the value of every fact the rule reads (for a quantifier, what it found over the
+    records) and the first condition that failed, with the value it saw."""
+    seen, failed = {}, None
+    for check in rule.checks:
+        value = quantified(check, facts, records)
+        seen[check.label] = plain(value)
+        if failed is None and not check.holds_for(value):
+            failed = _failed(check, value)
+    return seen, failed
+
+
+def _failed(check: Check, value: Any) -> str:
+    return f"{check.text} (saw {show_value(value)})"
 
 
 @dataclass
@@ -91,14 +95,11 @@ class Evaluation:
     case_facts: dict[str, Any]
     record_facts: dict[str, dict[str, Any]]
     findings: list[Finding] = field(default_factory=list)
-    trace: list[Consulted | TraceEntry] = field(default_factory=list)
+    trace: list[TraceItem] = field(default_factory=list)
 
-    def trace_entries(self) -> list[TraceEntry]:
-        """Every rule consulted, in order: what it saw, whether it matched, and why not."""
-        out: list[TraceEntry] = []
-        for item in self.trace:
-            out += item.entries() if isinstance(item, Consulted) else [item]
-        return out
+    def trace_rows(self) -> list[dict[str, Any]]:
+        """Every rule consulted, in order, as plain report rows."""
+        return [row for item in self.trace for row in item.rows()]
 
 
 def show_value(value: Any) -> str:
@@ -131,7 +132,7 @@ def _combine(cset: CompiledSet, matched: list[CompiledRule], subject: str) -> di
     return outputs
 
 
-Matcher = Callable[[CompiledSet, dict, "list[dict] | None", str, date, "list[TraceEntry] | None"],
+Matcher = Callable[[CompiledSet, dict, "list[dict] | None", str, date, "list[TraceItem] | None"],
                    "list[CompiledRule]"]
 
 
@@ -158,7 +159,7 @@ def native_matches(cset: CompiledSet, facts: dict[str, Any], records: list[dict]
 
 
 def run_set(cset: CompiledSet, facts: dict[str, Any], on: date, subject: str = "case",
-            records: list[dict] | None = None, trace: list[TraceEntry] | None = None,
+            records: list[dict] | None = None, trace: list[TraceItem] | None = None,
             matcher: Matcher = native_matches) -> tuple[dict, list]:
     """One rule set on one subject: its outputs and the rules that matched."""
     matched = matcher(cset, facts, records, subject, on, trace)
@@ -199,11 +200,11 @@ def evaluate(book: RuleBook, case_facts: dict[str, Any], record_facts: dict[str,
     return result
 
 
-def _record_set(cset: CompiledSet, facts: dict[str, Any], rid: str, on: date, trace: list[TraceEntry] | None,
+def _record_set(cset: CompiledSet, facts: dict[str, Any], rid: str, on: date, trace: list[TraceItem] | None,
                 matcher: Matcher) -> tuple[dict, list]:
     skipped = first_failure(cset.applies_to, facts) if cset.applies_to else None
     if skipped is None:
         return run_set(cset, facts, on, rid, None, trace, matcher)
     if trace is not None:
-        trace.append(TraceEntry(cset.name, "(applies_to)", rid, True, False, None, skipped))
+        trace.append(Skipped(cset, rid, *skipped))
     return dict.fromkeys(cset.produces), []
