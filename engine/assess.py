@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.case_model import Case
 from engine.explain import applicant_letter, panel_explanation
-from engine.legal.layer import assess_legal
+from engine.legal.layer import CaseMemo, assess_legal
 from engine.oh import oh_section
 from engine.report import build_report
 from engine.rulebase import Rules
@@ -20,8 +20,8 @@ ENGINES = ("native", "durable")
 CHANGE_DATES_SHOWN = 5
 
 
-def _evaluate(case: Case, rules: Rules, on: date, engine: str, trace: bool = True):
-    legal = assess_legal(case, rules, on)
+def _evaluate(case: Case, rules: Rules, on: date, engine: str, memo: CaseMemo, trace: bool = True):
+    legal = assess_legal(case, rules, on, memo)
     case_facts, record_facts = derive_facts(case, legal, rules.tables)
     if engine == "durable":
         from engine.rules.durable_eval import evaluate_durable
@@ -35,13 +35,14 @@ def assess(case: Case, rules: Rules, on: date, engine: str = "native") -> dict[s
 
     Each of the next dates of change carries the recommendation the case would get on that day.
     """
-    legal, evaluation = _evaluate(case, rules, on, engine)
+    memo = CaseMemo(case)
+    legal, evaluation = _evaluate(case, rules, on, engine, memo)
     report = build_report(case, legal, evaluation, rules)
     outcome_on = {}
     for change in report["changes"]:
         day = date.fromisoformat(change["date"])
         if day not in outcome_on and len(outcome_on) < CHANGE_DATES_SHOWN:
-            outcome_on[day] = _evaluate(case, rules, day, engine, trace=False)[1].case_facts.get("recommendation")
+            outcome_on[day] = _evaluate(case, rules, day, engine, memo, trace=False)[1].case_facts.get("recommendation")
         change["recommendation_then"] = outcome_on.get(day)
     report["evaluator"] = engine
     needs = list(case.health.functional_needs) if case.health else []

@@ -60,7 +60,7 @@ def build_report(case: Case, legal: LegalResult, evaluation: Evaluation, rules: 
                      for f in evaluation.findings],
         "needs_information": list(legal.needs),
         "changes": [{"date": d.isoformat(), "record": rid, "change": what} for d, rid, what in legal.changes],
-        "trace": evaluation.trace_rows(),
+        "trace": evaluation.trace,
     }
 
 

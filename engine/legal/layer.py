@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from engine.case_model import Case
-from engine.legal.facts import Outcome, Reason, RecordFacts
+from engine.legal.facts import Outcome, Reason, RecordFacts, Spent
 from engine.legal.filtering import FilterFacts, protection, record_class
 from engine.legal.spent import spent_as_at
 from engine.legal.spent_value import SpentOn
@@ -104,8 +104,33 @@ def _age_reason(f: RecordFacts) -> Reason:
     return Reason("age", text)
 
 
-def evaluate(records: list[RecordFacts], case: Case, rules: Rules, on: date) -> dict[str, Outcome]:
-    spent = spent_as_at(records, rules.tables, on)
+@dataclass
+class CaseMemo:
+    """What the legal layer works out for one case that does not depend on the as-at date, kept while
+    the case is assessed on several dates (a report assesses each of the next dates of change): the
+    records as resolved in each world, and their spent days under each run of regimes in force."""
+
+    case: Case
+    resolved: dict[tuple, list[RecordFacts]] = field(default_factory=dict)
+    spent: dict[tuple, dict[str, Spent]] = field(default_factory=dict)
+
+    def records(self, tables: LegalTables, chosen: dict[tuple[str, str], object]) -> tuple[tuple, list[RecordFacts]]:
+        key = tuple(sorted(chosen.items()))
+        if key not in self.resolved:
+            self.resolved[key] = resolve(self.case, tables, chosen)
+        return key, self.resolved[key]
+
+    def spent_as_at(self, key: tuple, records: list[RecordFacts], tables: LegalTables, on: date) -> dict[str, Spent]:
+        regimes = (key, tuple(r.id for r in tables.regimes_up_to(on)))   # all spent_as_at reads of the date
+        if regimes not in self.spent:
+            self.spent[regimes] = spent_as_at(records, tables, on)
+        return self.spent[regimes]
+
+
+def evaluate(memo: CaseMemo, chosen: dict[tuple[str, str], object], rules: Rules, on: date) -> dict[str, Outcome]:
+    case = memo.case
+    key, records = memo.records(rules.tables, chosen)
+    spent = memo.spent_as_at(key, records, rules.tables, on)
     convictions = sum(1 for f in records if f.conviction)
     consider = rules.book.get(CONSIDERATION)
     return {f.id: _outcome(f, spent[f.id].value, spent[f.id].reasons, case, rules.tables, consider, on, convictions)
@@ -131,16 +156,20 @@ def barred_stop(case: Case, tables: LegalTables) -> BarredStop:
     return BarredStop(False, (), "not barred from the groups this role is regulated activity with", source)
 
 
-def assess_legal(case: Case, rules: Rules, on: date) -> LegalResult:
+def assess_legal(case: Case, rules: Rules, on: date, memo: CaseMemo | None = None) -> LegalResult:
+    """`memo` carries what does not depend on the date between assessments of the same case."""
     tables = rules.tables
     regime, frame = tables.regime_on(on), tables.filtering_on(on)
     if regime is None or frame is None:
         raise InputError([Problem(case.case_id, ("assessed_on",), f"no rehabilitation regime is in force on {on}")])
+    memo = memo or CaseMemo(case)
+    if memo.case is not case:
+        raise ValueError(f"the memo passed for case {case.case_id} was made for {memo.case.case_id}")
     unknowns = unknowns_of(case, tables)
-    best = evaluate(resolve(case, tables, world(unknowns, True)), case, rules, on)
+    best = evaluate(memo, world(unknowns, True), rules, on)
     # With nothing unknown the two worlds are one: evaluating it once halves the cost of a replay.
-    worst = evaluate(resolve(case, tables, world(unknowns, False)), case, rules, on) if unknowns else best
-    flips = _flips(unknowns, best, worst, case, rules, on)
+    worst = evaluate(memo, world(unknowns, False), rules, on) if unknowns else best
+    flips = _flips(unknowns, best, worst, memo, rules, on)
     results = tuple(_merge(r.id, r.kind, r.date, best[r.id], worst[r.id], flips) for r in case.records)
     barred = barred_stop(case, tables)
     # What the case needs is what stops a record being placed: whether it may be considered. Other
@@ -150,11 +179,11 @@ def assess_legal(case: Case, rules: Rules, on: date) -> LegalResult:
     return LegalResult(on, regime.id, frame.id, results, barred, needs, _changes(results, on))
 
 
-def _flips(unknowns: list[Unknown], best: dict, worst: dict, case: Case, rules: Rules,
+def _flips(unknowns: list[Unknown], best: dict, worst: dict, memo: CaseMemo, rules: Rules,
            on: date) -> dict[Unknown, dict[str, Outcome]]:
     if all(_flat(best[k]) == _flat(worst[k]) for k in best):
         return {}
-    return {u: evaluate(resolve(case, rules.tables, world(unknowns, True, u)), case, rules, on) for u in unknowns}
+    return {u: evaluate(memo, world(unknowns, True, u), rules, on) for u in unknowns}
 
 
 def _merge(rid: str, kind: str, day: date, best: Outcome, worst: Outcome, flips: dict) -> RecordResult:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -55,7 +56,15 @@ class CompiledSet:
     produces: dict[str, Produced]
     inputs: tuple[str, ...]
     rules: tuple[CompiledRule, ...]
-    by_date: dict = field(default_factory=dict, compare=False, repr=False)   # rules in force, by date
+    # The days on which the rules in force change; between two of them the rules in force are the same,
+    # so they are worked out once per period (by its index), not once per date.
+    changes: tuple[date, ...] = field(init=False, compare=False, repr=False)
+    by_period: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        days = {r.in_force.from_ for r in self.rules}
+        days |= {r.in_force.to + timedelta(days=1) for r in self.rules if r.in_force.to is not None}
+        object.__setattr__(self, "changes", tuple(sorted(days)))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from typing import Any
 
 from engine.rules.book import CompiledRule, CompiledSet, RuleBook
 from engine.rules.conditions import Check, first_failure
-from engine.rules.native import Evaluation, TraceItem, evaluate
+from engine.rules.native import Evaluation, evaluate
 from engine.rules.unary import Test
 
 try:
@@ -221,7 +221,7 @@ def durable_matches(book: RuleBook):
                                  "pip install 'fairchance[durable]' (durable_rules does not import on Python 3.13)")
 
     def matches(cset: CompiledSet, facts: dict[str, Any], records: list[dict] | None, subject: str, on: date,
-                trace: list[TraceItem] | None) -> list[CompiledRule]:
+                trace: list[dict[str, Any]] | None) -> list[CompiledRule]:
         with LOCK:
             name = _compile(book, cset)
             sid = f"s{next(_sessions)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,46 +26,6 @@ class Finding(NamedTuple):
     outputs: dict[str, Any]
     text: str | None
     source: tuple[str, ...]
-
-
-class Consulted(NamedTuple):
-    """A rule set consulted for one subject; rendered as one trace row per rule when the report is built.
-    Rendering reads the facts the set was given: a rule only reads facts produced before it runs, so the
-    view, though it grows afterwards, still shows what each rule saw."""
-
-    cset: CompiledSet
-    subject: str
-    facts: dict[str, Any]
-    records: list[dict] | None
-    on: date
-
-    def rows(self) -> list[dict[str, Any]]:
-        live, dormant = _in_force(self.cset, self.on)
-        name, subject = self.cset.name, self.subject
-        out = [_row(name, r.id, subject, False, False, {}, f"not in force on {self.on}", {}) for r in dormant]
-        for rule in live:
-            seen, failed = _consult(rule, self.facts, self.records)
-            out.append(_row(name, rule.id, subject, True, failed is None, seen, failed,
-                            dict(rule.plain_then) if failed is None else {}))
-            if failed is None and self.cset.policy == "first":
-                break
-        return out
-
-
-class Skipped(NamedTuple):
-    """A record rule set whose applies_to does not hold for the record: one trace row."""
-
-    cset: CompiledSet
-    subject: str
-    check: Check
-    value: Any
-
-    def rows(self) -> list[dict[str, Any]]:
-        return [_row(self.cset.name, "(applies_to)", self.subject, True, False, {}, _failed(self.check, self.value),
-                     {})]
-
-
-TraceItem = Consulted | Skipped
 
 
 def _row(ruleset: str, rule: str, subject: str, in_force: bool, matched: bool, seen: dict[str, Any],
@@ -95,11 +56,7 @@ class Evaluation:
     case_facts: dict[str, Any]
     record_facts: dict[str, dict[str, Any]]
     findings: list[Finding] = field(default_factory=list)
-    trace: list[TraceItem] = field(default_factory=list)
-
-    def trace_rows(self) -> list[dict[str, Any]]:
-        """Every rule consulted, in order, as plain report rows."""
-        return [row for item in self.trace for row in item.rows()]
+    trace: list[dict[str, Any]] = field(default_factory=list)   # every rule consulted, in order, as report rows
 
 
 def show_value(value: Any) -> str:
@@ -132,18 +89,17 @@ def _combine(cset: CompiledSet, matched: list[CompiledRule], subject: str) -> di
     return outputs
 
 
-Matcher = Callable[[CompiledSet, dict, "list[dict] | None", str, date, "list[TraceItem] | None"],
+Matcher = Callable[[CompiledSet, dict, "list[dict] | None", str, date, "list[dict[str, Any]] | None"],
                    "list[CompiledRule]"]
 
 
 def _in_force(cset: CompiledSet, on: date) -> tuple[tuple[CompiledRule, ...], tuple[CompiledRule, ...]]:
-    """The set's rules in force on the date, and those not; computed once per set and date."""
-    cached = cset.by_date.get(on)
+    """The set's rules in force on the date, and those not; computed once per set and period."""
+    period = bisect_right(cset.changes, on)
+    cached = cset.by_period.get(period)
     if cached is None:
-        if len(cset.by_date) > 1000:
-            cset.by_date.clear()
-        cached = cset.by_date[on] = (tuple(r for r in cset.rules if r.in_force.covers(on)),
-                                     tuple(r for r in cset.rules if not r.in_force.covers(on)))
+        cached = cset.by_period[period] = (tuple(r for r in cset.rules if r.in_force.covers(on)),
+                                           tuple(r for r in cset.rules if not r.in_force.covers(on)))
     return cached
 
 
@@ -151,15 +107,33 @@ def native_matches(cset: CompiledSet, facts: dict[str, Any], records: list[dict]
                    trace: list | None) -> list[CompiledRule]:
     """The rules whose conditions hold, in file order (a first-hit table stops at the first)."""
     if trace is not None:
-        trace.append(Consulted(cset, subject, facts, records, on))
+        return _traced_matches(cset, facts, records, subject, on, trace)
     live = _in_force(cset, on)[0]
     if cset.policy == "first":
         return next(([rule] for rule in live if rule.holds(facts, records)), [])
     return [rule for rule in live if rule.holds(facts, records)]
 
 
+def _traced_matches(cset: CompiledSet, facts: dict[str, Any], records: list[dict] | None, subject: str, on: date,
+                    trace: list[dict[str, Any]]) -> list[CompiledRule]:
+    """native_matches, adding a trace row for every rule consulted (and for those not in force)."""
+    live, dormant = _in_force(cset, on)
+    name = cset.name
+    trace += [_row(name, r.id, subject, False, False, {}, f"not in force on {on}", {}) for r in dormant]
+    matched = []
+    for rule in live:
+        seen, failed = _consult(rule, facts, records)
+        trace.append(_row(name, rule.id, subject, True, failed is None, seen, failed,
+                          dict(rule.plain_then) if failed is None else {}))
+        if failed is None:
+            matched.append(rule)
+            if cset.policy == "first":
+                break
+    return matched
+
+
 def run_set(cset: CompiledSet, facts: dict[str, Any], on: date, subject: str = "case",
-            records: list[dict] | None = None, trace: list[TraceItem] | None = None,
+            records: list[dict] | None = None, trace: list[dict[str, Any]] | None = None,
             matcher: Matcher = native_matches) -> tuple[dict, list]:
     """One rule set on one subject: its outputs and the rules that matched."""
     matched = matcher(cset, facts, records, subject, on, trace)
@@ -200,11 +174,11 @@ def evaluate(book: RuleBook, case_facts: dict[str, Any], record_facts: dict[str,
     return result
 
 
-def _record_set(cset: CompiledSet, facts: dict[str, Any], rid: str, on: date, trace: list[TraceItem] | None,
+def _record_set(cset: CompiledSet, facts: dict[str, Any], rid: str, on: date, trace: list[dict[str, Any]] | None,
                 matcher: Matcher) -> tuple[dict, list]:
     skipped = first_failure(cset.applies_to, facts) if cset.applies_to else None
     if skipped is None:
         return run_set(cset, facts, on, rid, None, trace, matcher)
     if trace is not None:
-        trace.append(Skipped(cset, rid, *skipped))
+        trace.append(_row(cset.name, "(applies_to)", rid, True, False, {}, _failed(*skipped), {}))
     return dict.fromkeys(cset.produces), []
