@@ -20,14 +20,19 @@ ENGINES = ("native", "durable")
 CHANGE_DATES_SHOWN = 5
 
 
-def _evaluate(case: Case, rules: Rules, on: date, engine: str, memo: CaseMemo, trace: bool = True):
+# On each date of change the report shows only the recommendation, so only the rule sets it depends on run.
+RECOMMENDATION = frozenset({"recommendation"})
+
+
+def _evaluate(case: Case, rules: Rules, on: date, engine: str, memo: CaseMemo, trace: bool = True,
+              wanted: frozenset[str] | None = None):
     legal = assess_legal(case, rules, on, memo)
     case_facts, record_facts = derive_facts(case, legal, rules.tables)
     if engine == "durable":
         from engine.rules.durable_eval import evaluate_durable
 
-        return legal, evaluate_durable(rules.book, case_facts, record_facts, on)
-    return legal, evaluate(rules.book, case_facts, record_facts, on, with_trace=trace)
+        return legal, evaluate_durable(rules.book, case_facts, record_facts, on, wanted)
+    return legal, evaluate(rules.book, case_facts, record_facts, on, with_trace=trace, wanted=wanted)
 
 
 def assess(case: Case, rules: Rules, on: date, engine: str = "native") -> dict[str, Any]:
@@ -42,7 +47,8 @@ def assess(case: Case, rules: Rules, on: date, engine: str = "native") -> dict[s
     for change in report["changes"]:
         day = date.fromisoformat(change["date"])
         if day not in outcome_on and len(outcome_on) < CHANGE_DATES_SHOWN:
-            outcome_on[day] = _evaluate(case, rules, day, engine, memo, trace=False)[1].case_facts.get("recommendation")
+            evaluation = _evaluate(case, rules, day, engine, memo, False, RECOMMENDATION)[1]
+            outcome_on[day] = evaluation.case_facts.get("recommendation")
         change["recommendation_then"] = outcome_on.get(day)
     report["evaluator"] = engine
     needs = list(case.health.functional_needs) if case.health else []

@@ -28,16 +28,14 @@ def record_class(facts: RecordFacts) -> str:
 
 
 def _holds(when: Condition, f: FilterFacts, on: date) -> bool:
+    """Every condition the rule gives holds (a condition left out holds)."""
     classes = [when.class_] if isinstance(when.class_, str) else when.class_
-    checks = [
-        (classes, lambda: f.record_class in classes),
-        (when.youth, lambda: f.record.youth == when.youth),
-        (when.spent, lambda: f.spent_on.spent_by(on) == when.spent),
-        (when.specified, lambda: f.record.specified == when.specified),
-        (when.custodial, lambda: f.custodial == when.custodial),
-        (when.only_conviction, lambda: f.only_conviction == when.only_conviction),
-    ]
-    return all(test() for wanted, test in checks if wanted is not None)
+    return ((classes is None or f.record_class in classes)
+            and (when.youth is None or f.record.youth == when.youth)
+            and (when.spent is None or f.spent_on.spent_by(on) == when.spent)
+            and (when.specified is None or f.record.specified == when.specified)
+            and (when.custodial is None or f.custodial == when.custodial)
+            and (when.only_conviction is None or f.only_conviction == when.only_conviction))
 
 
 def _decide(rule: FilterRule, f: FilterFacts, on: date) -> tuple[bool, date | None]:

@@ -114,8 +114,9 @@ class ConvictionSpent:
     excluded: bool        # a sentence excluded from rehabilitation: has no period to extend
 
 
-def conviction_spent(facts: RecordFacts, regime: Regime, tables: LegalTables) -> ConvictionSpent:
-    results = [(term, *term_spent(term, facts, regime)) for term in terms_of(facts, tables)]
+def conviction_spent(facts: RecordFacts, terms: list[Term], regime: Regime) -> ConvictionSpent:
+    """`terms` are terms_of(facts): the same under every regime, so worked out once."""
+    results = [(term, *term_spent(term, facts, regime)) for term in terms]
     own = latest(*(v for _, v, _ in results))
     dragging = [v for t, v, _ in results if t.drags]
     compare = latest(*dragging) if dragging else SpentOn.on(facts.date)

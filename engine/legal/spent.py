@@ -6,14 +6,15 @@ from datetime import date
 
 from engine.legal.dragthrough import drag_through
 from engine.legal.facts import Reason, RecordFacts, Spent
-from engine.legal.periods import caution_spent, conviction_spent
+from engine.legal.periods import Term, caution_spent, conviction_spent, terms_of
 from engine.legal.spent_value import SpentOn, earliest, latest
 from engine.legal.tables import LegalTables, Regime
 
 
-def spent_under(regime: Regime, records: list[RecordFacts], tables: LegalTables) -> dict[str, Spent]:
+def spent_under(regime: Regime, records: list[RecordFacts], terms: dict[str, list[Term]],
+                tables: LegalTables) -> dict[str, Spent]:
     """Every record's first spent day under one regime's periods, drag-through included."""
-    convictions = [(f, conviction_spent(f, regime, tables)) for f in records if f.conviction]
+    convictions = [(f, conviction_spent(f, terms[f.id], regime)) for f in records if f.conviction]
     held = drag_through(convictions, tables.flag("same_day_convictions_linked"),
                         tables.flag("summary_only_later_conviction_drags"))
     out = {f.id: caution_spent(f, regime) for f in records if not f.conviction}
@@ -36,8 +37,9 @@ def spent_under(regime: Regime, records: list[RecordFacts], tables: LegalTables)
 def spent_as_at(records: list[RecordFacts], tables: LegalTables, on: date) -> dict[str, Spent]:
     """Apply each regime in turn; a record spent before a regime began stays spent if that regime says so."""
     result: dict[str, Spent] = {}
+    terms = {f.id: terms_of(f, tables) for f in records if f.conviction}
     for regime in tables.regimes_up_to(on):
-        current = spent_under(regime, records, tables)
+        current = spent_under(regime, records, terms, tables)
         if result and regime.earlier_spent_stays_spent:
             current = {rid: _carry(result[rid], now, regime) for rid, now in current.items()}
         result = current

@@ -60,28 +60,54 @@ class CompiledSet:
     # so they are worked out once per period (by its index), not once per date.
     changes: tuple[date, ...] = field(init=False, compare=False, repr=False)
     by_period: dict = field(default_factory=dict, compare=False, repr=False)
+    # The facts the rules read (for quantifiers, the record facts read over the records), by which the
+    # native evaluator keeps results in `memo`.
+    reads: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    record_reads: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         days = {r.in_force.from_ for r in self.rules}
         days |= {r.in_force.to + timedelta(days=1) for r in self.rules if r.in_force.to is not None}
         object.__setattr__(self, "changes", tuple(sorted(days)))
+        checks = [c for r in self.rules for c in r.checks]
+        object.__setattr__(self, "reads", tuple(sorted({c.fact for c in checks if c.quantifier is None})))
+        object.__setattr__(self, "record_reads", tuple(sorted(facts_read(tuple(c for c in checks if c.quantifier)))))
 
 
 @dataclass(frozen=True)
 class RuleBook:
     version: str
     sets: tuple[CompiledSet, ...]   # in dependency order
+    staged: dict = field(default_factory=dict, compare=False, repr=False)   # stage() by its arguments
 
     def get(self, name: str) -> CompiledSet:
         return next(s for s in self.sets if s.name == name)
 
-    def stage(self, stage: str) -> tuple[CompiledSet, ...]:
-        return tuple(s for s in self.sets if s.stage == stage)
+    def stage(self, stage: str, wanted: frozenset[str] | None = None) -> tuple[CompiledSet, ...]:
+        """The stage's sets in dependency order; given `wanted`, only the sets those facts depend on
+        (the loader refuses a rule that reads a fact its set does not list under needs)."""
+        key = (stage, wanted)
+        if key not in self.staged:
+            sets = [s for s in self.sets if s.stage == stage]
+            if wanted is not None:
+                sets = _depended_on(sets, wanted)
+            self.staged[key] = tuple(sets)
+        return self.staged[key]
 
     def fact_type(self, name: str) -> str | None:
         if name in CATALOGUE:
             return CATALOGUE[name].type
         return next((s.produces[name].type for s in self.sets if name in s.produces), None)
+
+
+def _depended_on(sets: list[CompiledSet], wanted: frozenset[str]) -> list[CompiledSet]:
+    need, keep = set(wanted), []
+    for cset in reversed(sets):
+        if need & cset.produces.keys():
+            keep.append(cset)
+            need |= set(cset.needs)
+    return keep[::-1]
 
 
 class _Reader:

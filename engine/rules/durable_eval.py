@@ -239,5 +239,6 @@ def durable_matches(book: RuleBook):
 
 
 def evaluate_durable(book: RuleBook, case_facts: dict[str, Any], record_facts: dict[str, dict[str, Any]],
-                     on: date) -> Evaluation:
-    return evaluate(book, case_facts, record_facts, on, with_trace=False, matcher=durable_matches(book))
+                     on: date, wanted: frozenset[str] | None = None) -> Evaluation:
+    return evaluate(book, case_facts, record_facts, on, with_trace=False, matcher=durable_matches(book),
+                    wanted=wanted)

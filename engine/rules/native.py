@@ -9,7 +9,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from engine.plain import plain
+from engine.plain import SCALARS, plain
 from engine.rules.book import CompiledRule, CompiledSet, RuleBook
 from engine.rules.conditions import Check, first_failure, quantified
 
@@ -40,9 +40,14 @@ def _consult(rule: CompiledRule, facts: dict[str, Any], records: list[dict] | No
     records) and the first condition that failed, with the value it saw."""
     seen, failed = {}, None
     for check in rule.checks:
-        value = quantified(check, facts, records)
-        seen[check.label] = plain(value)
-        if failed is None and not check.holds_for(value):
+        if check.quantifier is None:   # most checks: inlined, since the trace consults every rule
+            value = facts.get(check.fact)
+            holds = check.test.fast(value)
+        else:
+            value = quantified(check, facts, records)
+            holds = check.holds_for(value)
+        seen[check.label] = value if type(value) in SCALARS else plain(value)
+        if not holds and failed is None:
             failed = _failed(check, value)
     return seen, failed
 
@@ -61,10 +66,14 @@ class Evaluation:
 
 def show_value(value: Any) -> str:
     """A value as rule files write it."""
+    if type(value) is str:
+        return value
     if value is None:
         return "missing"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
     if isinstance(value, Fraction):
         return f"{float(value):.2f}".rstrip("0").rstrip(".")
     if isinstance(value, frozenset):
@@ -93,43 +102,76 @@ Matcher = Callable[[CompiledSet, dict, "list[dict] | None", str, date, "list[dic
                    "list[CompiledRule]"]
 
 
-def _in_force(cset: CompiledSet, on: date) -> tuple[tuple[CompiledRule, ...], tuple[CompiledRule, ...]]:
-    """The set's rules in force on the date, and those not; computed once per set and period."""
+def _in_force(cset: CompiledSet, on: date) -> tuple[int, tuple[CompiledRule, ...], tuple[CompiledRule, ...]]:
+    """The period the date falls in, the set's rules in force then and those not; worked out once a period."""
     period = bisect_right(cset.changes, on)
     cached = cset.by_period.get(period)
     if cached is None:
-        cached = cset.by_period[period] = (tuple(r for r in cset.rules if r.in_force.covers(on)),
+        cached = cset.by_period[period] = (period, tuple(r for r in cset.rules if r.in_force.covers(on)),
                                            tuple(r for r in cset.rules if not r.in_force.covers(on)))
     return cached
 
 
+MEMO_SIZE = 20_000   # results kept per rule set; forgotten all at once when full
+
+
 def native_matches(cset: CompiledSet, facts: dict[str, Any], records: list[dict] | None, subject: str, on: date,
                    trace: list | None) -> list[CompiledRule]:
-    """The rules whose conditions hold, in file order (a first-hit table stops at the first)."""
+    """The rules whose conditions hold, in file order (a first-hit table stops at the first).
+
+    What a rule set gives depends only on the rules in force and the values of the facts its rules read
+    (the loader refuses a rule reading anything else), so it is kept by those, with their types: a
+    replay meets the same inputs again and again. The trace rows are made afresh from what is kept.
+    """
+    period, live, dormant = _in_force(cset, on)
+    key = _inputs(cset, period, facts, records)
+    kept = cset.memo.get(key) if key is not None else None
+    if kept is None or (trace is not None and kept[1] is None):
+        kept = _match(cset, live, facts, records, trace is not None)
+        if key is not None:
+            if len(cset.memo) >= MEMO_SIZE:
+                cset.memo.clear()
+            cset.memo[key] = kept
     if trace is not None:
-        return _traced_matches(cset, facts, records, subject, on, trace)
-    live = _in_force(cset, on)[0]
-    if cset.policy == "first":
-        return next(([rule] for rule in live if rule.holds(facts, records)), [])
-    return [rule for rule in live if rule.holds(facts, records)]
+        name = cset.name
+        trace += [_row(name, r.id, subject, False, False, {}, f"not in force on {on}", {}) for r in dormant]
+        trace += [_row(name, rid, subject, True, failed is None, dict(seen), failed, dict(outputs))
+                  for rid, seen, failed, outputs in kept[1]]
+    return list(kept[0])
 
 
-def _traced_matches(cset: CompiledSet, facts: dict[str, Any], records: list[dict] | None, subject: str, on: date,
-                    trace: list[dict[str, Any]]) -> list[CompiledRule]:
-    """native_matches, adding a trace row for every rule consulted (and for those not in force)."""
-    live, dormant = _in_force(cset, on)
-    name = cset.name
-    trace += [_row(name, r.id, subject, False, False, {}, f"not in force on {on}", {}) for r in dormant]
-    matched = []
+def _inputs(cset: CompiledSet, period: int, facts: dict[str, Any], records: list[dict] | None) -> tuple | None:
+    """What the set's result depends on: the period of its rules in force, and each value it reads
+    with its type (True and 1 are equal, but not the same input); None if a value cannot be kept."""
+    values = tuple(map(facts.get, cset.reads))
+    key = (period, values, tuple(map(type, values)))
+    if cset.record_reads and records:
+        per_record = tuple(tuple(r[n] if n in r else facts.get(n) for n in cset.record_reads) for r in records)
+        key += (per_record, tuple(tuple(map(type, v)) for v in per_record))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _match(cset: CompiledSet, live: tuple[CompiledRule, ...], facts: dict[str, Any], records: list[dict] | None,
+           traced: bool) -> tuple[tuple[CompiledRule, ...], list[tuple] | None]:
+    """The rules that match and, if traced, for each rule consulted: its id, what it saw, the first
+    condition that failed and what it gave."""
+    if not traced:
+        if cset.policy == "first":
+            return next(((rule,) for rule in live if rule.holds(facts, records)), ()), None
+        return tuple(rule for rule in live if rule.holds(facts, records)), None
+    matched, rows = [], []
     for rule in live:
         seen, failed = _consult(rule, facts, records)
-        trace.append(_row(name, rule.id, subject, True, failed is None, seen, failed,
-                          dict(rule.plain_then) if failed is None else {}))
+        rows.append((rule.id, seen, failed, rule.plain_then if failed is None else {}))
         if failed is None:
             matched.append(rule)
             if cset.policy == "first":
                 break
-    return matched
+    return tuple(matched), rows
 
 
 def run_set(cset: CompiledSet, facts: dict[str, Any], on: date, subject: str = "case",
@@ -147,8 +189,10 @@ def _finding(cset: CompiledSet, rule: CompiledRule, subject: str) -> Finding:
 
 
 def evaluate(book: RuleBook, case_facts: dict[str, Any], record_facts: dict[str, dict[str, Any]], on: date,
-             with_trace: bool = True, matcher: Matcher = native_matches) -> Evaluation:
-    """Every assessment-stage rule set in dependency order; records in id order.
+             with_trace: bool = True, matcher: Matcher = native_matches,
+             wanted: frozenset[str] | None = None) -> Evaluation:
+    """Every assessment-stage rule set in dependency order (given `wanted`, only those the wanted facts
+    depend on); records in id order.
 
     Each record has one view of its facts and the case's, kept up to date as rule sets add facts
     (a rule only reads facts produced before it runs, so what the trace shows never changes).
@@ -157,7 +201,7 @@ def evaluate(book: RuleBook, case_facts: dict[str, Any], record_facts: dict[str,
     trace = result.trace if with_trace else None
     ids = sorted(result.record_facts)
     views = {rid: {**result.case_facts, **result.record_facts[rid]} for rid in ids}
-    for cset in book.stage("assessment"):
+    for cset in book.stage("assessment", wanted):
         if cset.scope == "record":
             for rid in ids:
                 outputs, matched = _record_set(cset, views[rid], rid, on, trace, matcher)
