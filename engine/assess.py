@@ -27,7 +27,8 @@ RECOMMENDATION = frozenset({"recommendation"})
 def _evaluate(case: Case, rules: Rules, on: date, engine: str, memo: CaseMemo, trace: bool = True,
               wanted: frozenset[str] | None = None):
     legal = assess_legal(case, rules, on, memo)
-    case_facts, record_facts = derive_facts(case, legal, rules.tables)
+    names = rules.book.needs_of("assessment", wanted) if wanted is not None else None
+    case_facts, record_facts = derive_facts(case, legal, rules.tables, names)
     if engine == "durable":
         from engine.rules.durable_eval import evaluate_durable
 

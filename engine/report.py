@@ -55,8 +55,8 @@ def build_report(case: Case, legal: LegalResult, evaluation: Evaluation, rules: 
                         "source": barred.source},
         "records": [_record(r, {n: evaluation.record_facts[r.id][n] for n in record_factors}) for r in records],
         "factors": plain({n: evaluation.case_facts[n] for n in case_factors}),
-        "findings": [plain({"ruleset": f.ruleset, "rule": f.rule, "title": f.title, "subject": f.subject,
-                             "outputs": f.outputs, "text": f.text, "source": list(f.source)})
+        "findings": [{"ruleset": f.ruleset, "rule": f.rule, "title": f.title, "subject": f.subject,
+                      "outputs": dict(f.outputs), "text": f.text, "source": list(f.source)}
                      for f in evaluation.findings],
         "needs_information": list(legal.needs),
         "changes": [{"date": d.isoformat(), "record": rid, "change": what} for d, rid, what in legal.changes],

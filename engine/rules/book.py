@@ -95,6 +95,10 @@ class RuleBook:
             self.staged[key] = tuple(sets)
         return self.staged[key]
 
+    def needs_of(self, stage: str, wanted: frozenset[str]) -> frozenset[str]:
+        """Every fact the sets that `wanted` depends on read."""
+        return frozenset(n for s in self.stage(stage, wanted) for n in s.needs)
+
     def fact_type(self, name: str) -> str | None:
         if name in CATALOGUE:
             return CATALOGUE[name].type

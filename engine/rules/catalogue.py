@@ -363,15 +363,20 @@ def _exact_number(value: float | None) -> int | Fraction | None:
 CATALOGUE: dict[str, FactSpec] = {f.name: f for f in RECORD_FACTS + CASE_FACTS + OH_FACTS}
 
 
-def derive_facts(case: Case, legal: LegalResult, tables: LegalTables) -> tuple[dict, dict[str, dict]]:
-    """Case facts, and record facts by record id, as the rules see them."""
+def derive_facts(case: Case, legal: LegalResult, tables: LegalTables,
+                 names: frozenset[str] | None = None) -> tuple[dict, dict[str, dict]]:
+    """Case facts, and record facts by record id, as the rules see them (given `names`, only those)."""
     base = Source(case, legal, tables)
-    case_facts = {f.name: f.derive(base) for f in CASE_FACTS + OH_FACTS}
+    case_specs, record_specs = CASE_FACTS + OH_FACTS, RECORD_FACTS
+    if names is not None:
+        case_specs = tuple(f for f in case_specs if f.name in names)
+        record_specs = tuple(f for f in record_specs if f.name in names)
+    case_facts = {f.name: f.derive(base) for f in case_specs}
     results = {r.id: r for r in legal.records}
     record_facts = {}
     for record in case.records:
         src = Source(case, legal, tables, record, results[record.id])
-        record_facts[record.id] = {f.name: f.derive(src) for f in RECORD_FACTS}
+        record_facts[record.id] = {f.name: f.derive(src) for f in record_specs}
     return case_facts, record_facts
 
 

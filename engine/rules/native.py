@@ -23,12 +23,12 @@ class Finding(NamedTuple):
     rule: str
     title: str
     subject: str
-    outputs: dict[str, Any]
+    outputs: dict[str, Any]     # as plain data (the rule's plain_then): shared, so copied into the report
     text: str | None
     source: tuple[str, ...]
 
 
-def _row(ruleset: str, rule: str, subject: str, in_force: bool, matched: bool, seen: dict[str, Any],
+def _row(ruleset: str, rule: str, subject: str | None, in_force: bool, matched: bool, seen: dict[str, Any],
          failed: str | None, outputs: dict[str, Any]) -> dict[str, Any]:
     """One rule consulted for one subject: what it saw, whether it matched, why not, what it gave."""
     return {"ruleset": ruleset, "rule": rule, "subject": subject, "in_force": in_force, "matched": matched,
@@ -135,8 +135,10 @@ def native_matches(cset: CompiledSet, facts: dict[str, Any], records: list[dict]
     if trace is not None:
         name = cset.name
         trace += [_row(name, r.id, subject, False, False, {}, f"not in force on {on}", {}) for r in dormant]
-        trace += [_row(name, rid, subject, True, failed is None, dict(seen), failed, dict(outputs))
-                  for rid, seen, failed, outputs in kept[1]]
+        for kept_row in kept[1]:   # copied, with their own seen and outputs: reports share nothing
+            row = kept_row.copy()
+            row["subject"], row["seen"], row["outputs"] = subject, row["seen"].copy(), row["outputs"].copy()
+            trace.append(row)
     return list(kept[0])
 
 
@@ -157,8 +159,7 @@ def _inputs(cset: CompiledSet, period: int, facts: dict[str, Any], records: list
 
 def _match(cset: CompiledSet, live: tuple[CompiledRule, ...], facts: dict[str, Any], records: list[dict] | None,
            traced: bool) -> tuple[tuple[CompiledRule, ...], list[tuple] | None]:
-    """The rules that match and, if traced, for each rule consulted: its id, what it saw, the first
-    condition that failed and what it gave."""
+    """The rules that match and, if traced, a trace row for each rule consulted (its subject left to fill)."""
     if not traced:
         if cset.policy == "first":
             return next(((rule,) for rule in live if rule.holds(facts, records)), ()), None
@@ -166,7 +167,8 @@ def _match(cset: CompiledSet, live: tuple[CompiledRule, ...], facts: dict[str, A
     matched, rows = [], []
     for rule in live:
         seen, failed = _consult(rule, facts, records)
-        rows.append((rule.id, seen, failed, rule.plain_then if failed is None else {}))
+        rows.append(_row(cset.name, rule.id, None, True, failed is None, seen, failed,
+                         rule.plain_then if failed is None else {}))
         if failed is None:
             matched.append(rule)
             if cset.policy == "first":
@@ -185,7 +187,7 @@ def run_set(cset: CompiledSet, facts: dict[str, Any], on: date, subject: str = "
 
 
 def _finding(cset: CompiledSet, rule: CompiledRule, subject: str) -> Finding:
-    return Finding(cset.name, rule.id, rule.title, subject, rule.then, rule.finding, rule.source)
+    return Finding(cset.name, rule.id, rule.title, subject, rule.plain_then, rule.finding, rule.source)
 
 
 def evaluate(book: RuleBook, case_facts: dict[str, Any], record_facts: dict[str, dict[str, Any]], on: date,
