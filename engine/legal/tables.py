@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.problems import InputError, Problem
 from engine.validation import build
-from engine.yaml_lines import line_of, parse
+from engine.yaml_lines import line_of, load_yaml, parse
 
 
 class Strict(BaseModel):
@@ -345,11 +345,9 @@ def default_rules_dir() -> FsPath:
 
 def rules_version(rules_dir: FsPath) -> str:
     """A content hash of every rule file, normalised (parsed, then canonical JSON)."""
-    import yaml
-
     digest = hashlib.sha256()
     for path in sorted(rules_dir.rglob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
         digest.update(path.relative_to(rules_dir).as_posix().encode() + b"\0" + canonical.encode() + b"\0")
     return "sha256:" + digest.hexdigest()[:16]

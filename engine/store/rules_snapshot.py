@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from engine.legal.tables import default_rules_dir
 from engine.store.records import StoreError
+from engine.yaml_lines import load_yaml
 
 # The rules version covers exactly these files (engine.legal.tables.rules_version).
 PATTERN = "*.yaml"
@@ -36,7 +35,7 @@ def fact_values(files: dict[str, str], fact: str) -> tuple[str, ...] | None:
     for rel, text in sorted(files.items()):
         if not rel.endswith(".rules.yaml"):
             continue
-        produced = (yaml.safe_load(text) or {}).get("produces") or {}
+        produced = (load_yaml(text) or {}).get("produces") or {}
         if isinstance(produced.get(fact), dict) and produced[fact].get("values"):
             return tuple(str(v) for v in produced[fact]["values"])
     return None
