@@ -8,10 +8,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.rulebase import Rules, load_rules
+from engine.rules.native import run_set
 from engine.store.base import StoreBase, check_name, required_text
 from engine.store.chain import canonical
 from engine.store.records import DATA_KINDS, Access, Decision, MemberView, OhOutcome, StoreError
-from engine.store.rules_snapshot import fact_values
+from engine.store.rules_snapshot import fact_values, load_snapshot
 from engine.store.schema import (
     AccessRow,
     CaseVersionRow,
@@ -22,9 +24,10 @@ from engine.store.schema import (
     RulesSnapshotRow,
 )
 
-# The outcome that withdraws an offer; the DBS Code of Practice asks for a discussion with the applicant
-# first. The recommendation itself says so through discuss_before_withdrawal (framework.review rules).
-WITHDRAWAL_OUTCOME = "cannot_appoint"
+# The fact the rules set when an outcome could lead to withdrawing the offer, so that the applicant is
+# heard first (DBS Code of Practice); rules/framework/review.rules.yaml gives it for every outcome.
+DISCUSSION_FACT = "discuss_before_withdrawal"
+_rules_by_version: dict[str, Rules] = {}   # snapshots loaded in this process
 
 
 def _view(r: MemberViewRow) -> MemberView:
@@ -63,6 +66,20 @@ def _check_word(s: Session, evaluation: EvaluationRow, field: str, value: object
     if allowed is not None and word not in allowed:
         raise StoreError(f"{field}: expected one of {', '.join(allowed)}, found {word!r}")
     return word
+
+
+def _calls_for_discussion(s: Session, evaluation: EvaluationRow, final: str, on: object) -> bool:
+    """Whether the rules say the final outcome could lead to withdrawal: the rule set producing the
+    discussion fact, run for the final outcome on the decision date, under the rules the evaluation ran
+    under (from its snapshot; the rules on disk if none was saved)."""
+    rules = _rules_by_version.get(evaluation.rules_version)
+    if rules is None:
+        snapshot = s.get(RulesSnapshotRow, evaluation.rules_version)
+        rules = load_snapshot(json.loads(snapshot.files)) if snapshot else load_rules()
+        _rules_by_version[evaluation.rules_version] = rules
+    cset = next(c for c in rules.book.sets if DISCUSSION_FACT in c.produces)
+    outputs, _ = run_set(cset, {"recommendation": final}, _date("decided_on", on))
+    return outputs[DISCUSSION_FACT] is True
 
 
 def _date(field: str, value: object, optional: bool = False) -> date | None:
@@ -111,7 +128,7 @@ class PanelMethods(StoreBase):
             if not isinstance(agrees, bool) or agrees != (final == evaluation.outcome):
                 raise StoreError(f"agrees: the recommendation was {evaluation.outcome!r} and the final outcome is "
                                  f"{final!r}, so agrees must be {final == evaluation.outcome}")
-            discussion = self._discussion(evaluation, final, applicant_discussion)
+            discussion = self._discussion(s, evaluation, final, decided_on, applicant_discussion)
             row = DecisionRow(evaluation_id=evaluation_id, case_id=evaluation.case_id,
                               chair=check_name("chair", chair), members=canonical(self._members(s, evaluation_id,
                                                                                                    chair, final)),
@@ -124,8 +141,8 @@ class PanelMethods(StoreBase):
             return _decision(row)
 
     @staticmethod
-    def _discussion(evaluation: EvaluationRow, final: str, text: str | None) -> str | None:
-        if evaluation.discuss_before_withdrawal or final == WITHDRAWAL_OUTCOME:
+    def _discussion(s: Session, evaluation: EvaluationRow, final: str, on: object, text: str | None) -> str | None:
+        if evaluation.discuss_before_withdrawal or _calls_for_discussion(s, evaluation, final, on):
             return required_text("applicant_discussion", text, "the outcome could lead to withdrawing the offer: "
                                  "record the discussion with the applicant (DBS Code of Practice)")
         return text.strip() if isinstance(text, str) and text.strip() else None

@@ -16,16 +16,14 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from time import perf_counter
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-import pandas as pd
 from sqlalchemy import Engine, select
 from tqdm import tqdm
 
@@ -38,8 +36,11 @@ from engine.rules.durable_eval import DurableUnavailable
 from engine.rules.native import EvaluationError
 from engine.store.chain import canonical
 from engine.store.db import make_engine
-from engine.store.rules_snapshot import materialise
+from engine.store.rules_snapshot import load_snapshot
 from engine.store.schema import CasePayloadRow, EvaluationRow, ReportPayloadRow, RulesSnapshotRow
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Mode = Literal["at-decision", "current"]
 MODES: tuple[Mode, ...] = ("at-decision", "current")
@@ -110,6 +111,8 @@ class ReplayResult:
 
     def frame(self) -> pd.DataFrame:
         """One row per evaluation; `paths` joined with '; ' so that the table stays flat."""
+        import pandas as pd  # here, not at the top: replay workers never need it, and it is slow to import
+
         columns = [f.name for f in fields(ReplayRow)]
         frame = pd.DataFrame([tuple(getattr(r, c) for c in columns) for r in self.rows], columns=columns)
         frame["paths"] = frame["paths"].map("; ".join)
@@ -166,11 +169,10 @@ class _Replayer:
         files = self._snapshot(version)
         if files is None:
             return f"no rules snapshot stored for {version}"
-        with tempfile.TemporaryDirectory(prefix="fairchance-rules-") as tmp:
-            try:
-                rules = load_rules(materialise(files, Path(tmp)))
-            except InputError as exc:
-                return f"the stored rules snapshot {version} does not load: {exc.problems[0]}"
+        try:
+            rules = load_snapshot(files)
+        except InputError as exc:
+            return f"the stored rules snapshot {version} does not load: {exc.problems[0]}"
         if rules.version != version:
             return f"the stored rules snapshot {version} gives version {rules.version}"
         return rules

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path, PurePosixPath
 
 from engine.legal.tables import default_rules_dir
+from engine.rulebase import Rules, load_rules
 from engine.store.records import StoreError
 from engine.yaml_lines import load_yaml
 
@@ -39,3 +41,9 @@ def fact_values(files: dict[str, str], fact: str) -> tuple[str, ...] | None:
         if isinstance(produced.get(fact), dict) and produced[fact].get("values"):
             return tuple(str(v) for v in produced[fact]["values"])
     return None
+
+
+def load_snapshot(files: dict[str, str]) -> Rules:
+    """The rules a snapshot holds (InputError if they do not load)."""
+    with tempfile.TemporaryDirectory(prefix="fairchance-rules-") as tmp:
+        return load_rules(materialise(files, Path(tmp)))

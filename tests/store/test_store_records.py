@@ -155,6 +155,19 @@ def test_withdrawal_needs_the_applicant_discussion(store, rules, evaluation):
     assert decision.applicant_discussion.startswith("Discussed by phone")
 
 
+def test_the_rules_say_which_overrides_need_the_discussion(store, evaluation):
+    """framework.review says refer_to_panel and cannot_appoint come before a withdrawal: an override to
+    either needs the discussion, as the recommendation itself would; an override to appoint does not."""
+    assert evaluation.report["recommendation"]["discuss_before_withdrawal"] is False
+    for final in ("refer_to_panel", "cannot_appoint"):
+        with pytest.raises(StoreError, match=r"^applicant_discussion: the outcome could lead to withdrawing"):
+            store.record_decision(evaluation.id, "demo-chair", final, False, "duties too close", DECIDED, None,
+                                  "demo-chair")
+    decision = store.record_decision(evaluation.id, "demo-chair", "refer_to_panel", False, "duties too close",
+                                     DECIDED, "Met the applicant on 2026-11-29 to hear their account.", "demo-chair")
+    assert decision.final_outcome == "refer_to_panel"
+
+
 def test_oh_outcome_round_trip(store, evaluation):
     oh = store.record_oh_outcome(evaluation.id, "demo-oh", "fit_with_adjustments", ["later_start"],
                                  date(2027, 5, 22), "Synthetic note.", "demo-oh")
