@@ -34,9 +34,15 @@ def age_on(born: date, on: date, leap_day_birthday: tuple[int, int]) -> int:
 
 def as_months(amount: int, unit: str, days_per_month: Fraction) -> Fraction:
     """A length expressed in months, for choosing a band (days and weeks as fractions)."""
-    per_unit = {"months": Fraction(1), "years": Fraction(12),
-                "days": 1 / days_per_month, "weeks": 7 / days_per_month}
-    return amount * per_unit[unit]
+    if unit == "months":
+        return Fraction(amount)
+    if unit == "years":
+        return Fraction(12 * amount)
+    if unit == "weeks":
+        return 7 * amount / days_per_month
+    if unit == "days":
+        return amount / days_per_month
+    raise ValueError(f"unknown unit of length {unit!r}")
 
 
 def add_length(start: date, amount: int, unit: str) -> date:

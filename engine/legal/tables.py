@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path as FsPath
 from typing import Literal
 
@@ -318,11 +319,12 @@ class LegalTables:
     def filtering_on(self, on: date) -> FilterRegime | None:
         return next((r for r in self.filtering if r.in_force.covers(on)), None)
 
-    @property
+    # Read for every record of every case: worked out once (parsing a Fraction from text is slow).
+    @cached_property
     def days_per_month(self) -> Fraction:
         return Fraction(str(self.parameters["band_days_per_month"].value))
 
-    @property
+    @cached_property
     def leap_day_birthday(self) -> tuple[int, int]:
         month, day = str(self.parameters["leap_day_birthday"].value).split("-")
         return int(month), int(day)
@@ -330,7 +332,7 @@ class LegalTables:
     def flag(self, name: str) -> bool:
         return bool(self.parameters[name].value)
 
-    @property
+    @cached_property
     def adult_age(self) -> int:
         return int(self.parameters["adult_age"].value)
 
