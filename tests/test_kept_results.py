@@ -1,4 +1,4 @@
-"""What the engine keeps between cases and between dates to go faster must never change an answer.
+"""What the engine keeps or skips to go faster must never change an answer.
 
 - rule-set results kept by their inputs (engine/rules/native.py): a report is the same whether the
   results were kept from other cases or worked out afresh, and inputs equal in value but not in type
@@ -6,7 +6,9 @@
 - the dates of change run only the rule sets the recommendation depends on: the recommendation is the
   one the whole evaluation gives on that day;
 - spent days kept between the dates a case is assessed on (engine/legal/layer.py CaseMemo): the legal
-  result on each date is the one a fresh assessment gives.
+  result on each date is the one a fresh assessment gives;
+- regimes that began before every record are not worked out (engine/legal/spent.py): the spent days
+  and their reasons are those of working out every regime in force.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from engine.assess import RECOMMENDATION, assess
 from engine.case_loader import case_from_data
 from engine.casebank import casebank_files, split_expect
 from engine.legal.layer import CaseMemo, assess_legal
+from engine.legal.periods import terms_of
+from engine.legal.spent import _carry, spent_as_at, spent_under
+from engine.legal.worlds import resolve, unknowns_of, world
 from engine.problems import InputError
 from engine.rulebase import load_rules
 from engine.rules.catalogue import derive_facts
@@ -107,3 +112,23 @@ def test_spent_days_kept_between_dates_give_the_fresh_answer(case, offsets):
 def test_a_memo_is_for_one_case(case, other):
     with pytest.raises(ValueError, match="memo"):
         assess_legal(case, RULES, case.assessed_on, CaseMemo(other))
+
+
+def _every_regime(records, tables, on):
+    """spent_as_at as the law reads it: every regime in force by the date, in turn."""
+    result = {}
+    terms = {f.id: terms_of(f, tables) for f in records if f.conviction}
+    for regime in tables.regimes_up_to(on):
+        current = spent_under(regime, records, terms, tables)
+        if result and regime.earlier_spent_stays_spent:
+            current = {rid: _carry(result[rid], now, regime) for rid, now in current.items()}
+        result = current
+    return result
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases(), st.booleans(), st.integers(min_value=0, max_value=30 * 365))
+def test_regimes_before_every_record_change_no_spent_day(case, favourable, days):
+    on = case.assessed_on + timedelta(days=days)
+    records = resolve(case, RULES.tables, world(unknowns_of(case, RULES.tables), favourable))
+    assert spent_as_at(records, RULES.tables, on) == _every_regime(records, RULES.tables, on)

@@ -38,12 +38,29 @@ def spent_as_at(records: list[RecordFacts], tables: LegalTables, on: date) -> di
     """Apply each regime in turn; a record spent before a regime began stays spent if that regime says so."""
     result: dict[str, Spent] = {}
     terms = {f.id: terms_of(f, tables) for f in records if f.conviction}
-    for regime in tables.regimes_up_to(on):
+    for regime in _regimes_that_matter(records, tables.regimes_up_to(on)):
         current = spent_under(regime, records, terms, tables)
         if result and regime.earlier_spent_stays_spent:
             current = {rid: _carry(result[rid], now, regime) for rid, now in current.items()}
         result = current
     return result
+
+
+def _regimes_that_matter(records: list[RecordFacts], regimes: list[Regime]) -> list[Regime]:
+    """The regimes from the last one that began on or before every date a spent day is counted from
+    (the records' dates, sentence starts, payments, the ends of conditions). No spent day falls before
+    the earliest of those, so under that regime nothing was already spent when it began: it carries
+    nothing from the earlier regimes, whose results it replaces, and they need not be worked out."""
+    floor = min((d for f in records for d in _anchors(f)), default=None)
+    if floor is None:
+        return regimes
+    first = max((i for i, r in enumerate(regimes) if r.in_force.from_ <= floor), default=0)
+    return regimes[first:]
+
+
+def _anchors(f: RecordFacts) -> list[date]:
+    days = [f.date, *(s.start for s in f.sentences if s.start), *(s.paid_on for s in f.sentences if s.paid_on)]
+    return days + [f.conditions_end] if f.conditions_end else days
 
 
 def _carry(before: Spent, now: Spent, regime: Regime) -> Spent:
