@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from engine.case_model import Case, LengthSpec, Record
@@ -363,14 +364,20 @@ def _exact_number(value: float | None) -> int | Fraction | None:
 CATALOGUE: dict[str, FactSpec] = {f.name: f for f in RECORD_FACTS + CASE_FACTS + OH_FACTS}
 
 
+@lru_cache(maxsize=16)
+def _specs(names: frozenset[str] | None) -> tuple[tuple[FactSpec, ...], tuple[FactSpec, ...]]:
+    """The case and record facts to derive: all, or those named."""
+    case_specs, record_specs = CASE_FACTS + OH_FACTS, RECORD_FACTS
+    if names is None:
+        return case_specs, record_specs
+    return tuple(f for f in case_specs if f.name in names), tuple(f for f in record_specs if f.name in names)
+
+
 def derive_facts(case: Case, legal: LegalResult, tables: LegalTables,
                  names: frozenset[str] | None = None) -> tuple[dict, dict[str, dict]]:
     """Case facts, and record facts by record id, as the rules see them (given `names`, only those)."""
     base = Source(case, legal, tables)
-    case_specs, record_specs = CASE_FACTS + OH_FACTS, RECORD_FACTS
-    if names is not None:
-        case_specs = tuple(f for f in case_specs if f.name in names)
-        record_specs = tuple(f for f in record_specs if f.name in names)
+    case_specs, record_specs = _specs(names)
     case_facts = {f.name: f.derive(base) for f in case_specs}
     results = {r.id: r for r in legal.records}
     record_facts = {}
