@@ -61,11 +61,18 @@ def canonical(value: Any) -> str:
     whatever orjson cannot spell the same way (big integers, non-text keys, subclasses, tiny floats)
     goes to json. NaN and infinities are not JSON and no stored value holds one.
     """
+    fast = orjson_spelling(value)
+    return _spelled(value) if fast is None or _orjson_differs(fast) else fast.decode()
+
+
+def orjson_spelling(value: Any) -> bytes | None:
+    """orjson's spelling of the value (None where it refuses one). If it equals a text canonical()
+    wrote, canonical() spells the value as that text: the only tokens the two spell differently are
+    numbers below 1e-4 (orjson 0.00001, json 1e-05), and a canonical text never holds orjson's."""
     try:
-        fast = orjson.dumps(value, default=_plain, option=_ORJSON_OPTIONS)
+        return orjson.dumps(value, default=_plain, option=_ORJSON_OPTIONS)
     except TypeError:
-        return _spelled(value)
-    return _spelled(value) if _orjson_differs(fast) else fast.decode()
+        return None
 
 
 def sha256(text_: str) -> str:

@@ -34,7 +34,7 @@ from engine.problems import InputError, path_text
 from engine.rulebase import Rules, load_rules
 from engine.rules.durable_eval import DurableUnavailable
 from engine.rules.native import EvaluationError
-from engine.store.chain import canonical
+from engine.store.chain import canonical, orjson_spelling
 from engine.store.db import make_engine
 from engine.store.rules_snapshot import load_snapshot
 from engine.store.schema import CasePayloadRow, EvaluationRow, ReportPayloadRow, RulesSnapshotRow
@@ -208,9 +208,10 @@ class _Replayer:
     def _compare(self, base: dict[str, Any], rules_now: str, row: _Row, report: dict[str, Any]) -> ReplayRow:
         if self.mode == "current":   # the version always differs: compare the rest
             report = {**report, "rules_version": base["rules_then"]}
-        now_text = canonical(report)
         outcome_now = report.get("outcome")
         stored_text = row.report_text
+        fast = orjson_spelling(report)   # equal to a canonical text only if canonical() spells it so
+        now_text = stored_text if fast is not None and fast.decode() == stored_text else canonical(report)
         if now_text == stored_text:
             return ReplayRow(**base, rules_now=rules_now, status=SAME[self.mode], outcome_now=outcome_now,
                              differences=0, paths=(), message=None)

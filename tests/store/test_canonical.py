@@ -4,6 +4,7 @@ does, because stored reports and chain digests were written with that spelling a
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 from fractions import Fraction
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.store.chain import _spelled, canonical
+from engine.store.chain import _spelled, canonical, orjson_spelling
 
 scalars = (st.none() | st.booleans() | st.integers() | st.text()
            | st.floats(allow_nan=False, allow_infinity=False) | st.dates()
@@ -47,3 +48,22 @@ def test_subclasses_and_unknown_types():
 
 def test_datetimes_are_iso_text():
     assert canonical(datetime(2026, 12, 2, 9, 30, tzinfo=UTC)) == '"2026-12-02T09:30:00+00:00"'
+
+
+# Number tokens orjson writes and json.dumps never does: 0.00001 (json: 1e-05) and 2.5e-7 (json: 2.5e-07).
+ORJSON_ONLY = re.compile(rb"(?<![\w.])-?0\.0000\d|\de-\d(?!\d)")
+
+
+@settings(max_examples=600)
+@given(values)
+def test_orjson_spelling_differs_from_canonical_only_by_tokens_canonical_never_writes(value):
+    """Why replay may take orjson's spelling equal to a stored canonical text as reproduced."""
+    fast = orjson_spelling(value)
+    if fast is not None and fast.decode() != canonical(value):
+        assert ORJSON_ONLY.search(fast)
+
+
+@pytest.mark.parametrize("value", [1e-05, 9.9e-05, 2.5e-07, {"m": [0.00002]}])
+def test_canonical_never_writes_orjson_only_tokens(value):
+    assert orjson_spelling(value).decode() != canonical(value)
+    assert not ORJSON_ONLY.search(canonical(value).encode())
