@@ -144,8 +144,12 @@ def test_member_view_and_chair_decision_are_recorded_with_the_signed_in_names(se
     with pytest.raises(ValueError, match="rationale"):
         access.record_decision(seeded.store, user(seeded, "demo-chair"), evaluation, True, None, "  ",
                                date(2026, 11, 22), None)
+    with pytest.raises(ValueError, match="applicant_discussion"):   # the rules: refer_to_panel may withdraw
+        access.record_decision(seeded.store, user(seeded, "demo-chair"), evaluation, False, "refer_to_panel",
+                               "Wants to meet the applicant first.", date(2026, 11, 22), None)
     access.record_decision(seeded.store, user(seeded, "demo-chair"), evaluation, False, "refer_to_panel",
-                           "Wants to meet the applicant first.", date(2026, 11, 22), None)
+                           "Wants to meet the applicant first.", date(2026, 11, 22),
+                           "Spoke to the applicant on 2026-11-21, who will bring a reference.")
     decision = seeded.store.decisions("C-DEMO-002")[0]
     assert (decision.chair, decision.final_outcome, decision.agrees) == ("demo-chair", "refer_to_panel", False)
     assert ("demo-peer", "peer worker", "appoint_with_safeguards") in decision.members
