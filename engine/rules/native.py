@@ -135,7 +135,9 @@ def native_matches(cset: CompiledSet, facts: dict[str, Any], records: list[dict]
     if trace is not None:
         name = cset.name
         trace += [_row(name, r.id, subject, False, False, {}, f"not in force on {on}", {}) for r in dormant]
-        for kept_row in kept[1]:   # copied, with their own seen and outputs: reports share nothing
+        # Copied, each with its own seen and outputs; the values in those (words, numbers, lists of
+        # words) are shared between reports, which are never changed once built.
+        for kept_row in kept[1]:
             row = kept_row.copy()
             row["subject"], row["seen"], row["outputs"] = subject, row["seen"].copy(), row["outputs"].copy()
             trace.append(row)
@@ -158,7 +160,7 @@ def _inputs(cset: CompiledSet, period: int, facts: dict[str, Any], records: list
 
 
 def _match(cset: CompiledSet, live: tuple[CompiledRule, ...], facts: dict[str, Any], records: list[dict] | None,
-           traced: bool) -> tuple[tuple[CompiledRule, ...], list[tuple] | None]:
+           traced: bool) -> tuple[tuple[CompiledRule, ...], list[dict[str, Any]] | None]:
     """The rules that match and, if traced, a trace row for each rule consulted (its subject left to fill)."""
     if not traced:
         if cset.policy == "first":
