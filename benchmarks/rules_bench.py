@@ -58,8 +58,7 @@ def _produced(evaluation) -> tuple[dict, dict]:
 
 def _forgetting(book):
     def evaluate_afresh(case, records):
-        for cset in book.sets:
-            cset.memo.clear()
+        book.forget_kept()
         return evaluate(book, case, records, ON)
     return evaluate_afresh
 

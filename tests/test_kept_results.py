@@ -38,19 +38,14 @@ RULES = load_rules()
 CASEBANK = Path(__file__).resolve().parents[1] / "casebank"
 
 
-def _forget() -> None:
-    for cset in RULES.book.sets:
-        cset.memo.clear()
-
-
 @settings(max_examples=60, deadline=None)
 @given(cases(), cases())
 def test_kept_results_never_change_a_report(first, other):
-    _forget()
+    RULES.book.forget_kept()
     fresh = canonical(assess(first, RULES, first.assessed_on))
     assess(other, RULES, other.assessed_on)
     assert canonical(assess(first, RULES, first.assessed_on)) == fresh
-    _forget()
+    RULES.book.forget_kept()
     assert canonical(assess(first, RULES, first.assessed_on)) == fresh
 
 
@@ -70,9 +65,9 @@ def test_kept_results_never_change_a_casebank_report():
     bank = _casebank()
     fresh = []
     for case in bank:
-        _forget()
+        RULES.book.forget_kept()
         fresh.append(canonical(assess(case, RULES, case.assessed_on)))
-    _forget()
+    RULES.book.forget_kept()
     assert [canonical(assess(c, RULES, c.assessed_on)) for c in bank] == fresh
     assert [canonical(assess(c, RULES, c.assessed_on)) for c in reversed(bank)] == fresh[::-1]
 

@@ -84,6 +84,11 @@ class RuleBook:
     def get(self, name: str) -> CompiledSet:
         return next(s for s in self.sets if s.name == name)
 
+    def forget_kept(self) -> None:
+        """Drop the results the native evaluator keeps per rule set, to evaluate afresh."""
+        for cset in self.sets:
+            cset.memo.clear()
+
     def stage(self, stage: str, wanted: frozenset[str] | None = None) -> tuple[CompiledSet, ...]:
         """The stage's sets in dependency order; given `wanted`, only the sets those facts depend on
         (the loader refuses a rule that reads a fact its set does not list under needs)."""

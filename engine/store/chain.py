@@ -65,10 +65,17 @@ def canonical(value: Any) -> str:
     return _spelled(value) if fast is None or _orjson_differs(fast) else fast.decode()
 
 
+def spells_as(value: Any, text: str) -> bool:
+    """canonical(value) == text, for a text canonical() wrote, usually with one orjson call: if orjson's
+    spelling equals such a text, canonical() spells the value so too, since the only tokens the two
+    spell differently are numbers below 1e-4 (orjson 0.00001, json 1e-05) and canonical text never
+    holds orjson's. Replay compares every stored report this way."""
+    fast = orjson_spelling(value)
+    return (fast is not None and fast.decode() == text) or canonical(value) == text
+
+
 def orjson_spelling(value: Any) -> bytes | None:
-    """orjson's spelling of the value (None where it refuses one). If it equals a text canonical()
-    wrote, canonical() spells the value as that text: the only tokens the two spell differently are
-    numbers below 1e-4 (orjson 0.00001, json 1e-05), and a canonical text never holds orjson's."""
+    """orjson's spelling of the value (None where it refuses one)."""
     try:
         return orjson.dumps(value, default=_plain, option=_ORJSON_OPTIONS)
     except TypeError:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.rulebase import Rules, load_rules
+from engine.rulebase import load_rules
 from engine.rules.native import run_set
 from engine.store.base import StoreBase, check_name, required_text
 from engine.store.chain import canonical
@@ -27,7 +27,6 @@ from engine.store.schema import (
 # The fact the rules set when an outcome could lead to withdrawing the offer, so that the applicant is
 # heard first (DBS Code of Practice); rules/framework/review.rules.yaml gives it for every outcome.
 DISCUSSION_FACT = "discuss_before_withdrawal"
-_rules_by_version: dict[str, Rules] = {}   # snapshots loaded in this process
 
 
 def _view(r: MemberViewRow) -> MemberView:
@@ -68,17 +67,17 @@ def _check_word(s: Session, evaluation: EvaluationRow, field: str, value: object
     return word
 
 
-def _calls_for_discussion(s: Session, evaluation: EvaluationRow, final: str, on: object) -> bool:
-    """Whether the rules say the final outcome could lead to withdrawal: the rule set producing the
-    discussion fact, run for the final outcome on the decision date, under the rules the evaluation ran
-    under (from its snapshot; the rules on disk if none was saved)."""
-    rules = _rules_by_version.get(evaluation.rules_version)
-    if rules is None:
-        snapshot = s.get(RulesSnapshotRow, evaluation.rules_version)
-        rules = load_snapshot(json.loads(snapshot.files)) if snapshot else load_rules()
-        _rules_by_version[evaluation.rules_version] = rules
+def _calls_for_discussion(s: Session, evaluation: EvaluationRow, final: str, on: date) -> bool:
+    """Whether the rules say the final outcome could lead to withdrawal. For the recommended outcome the
+    evaluation already says; for another, the rule set producing the discussion fact is run for it on
+    the decision date, under the rules the evaluation ran under (its snapshot; the rules on disk if
+    none was saved)."""
+    if final == evaluation.outcome:
+        return bool(evaluation.discuss_before_withdrawal)
+    snapshot = s.get(RulesSnapshotRow, evaluation.rules_version)
+    rules = load_snapshot(evaluation.rules_version, json.loads(snapshot.files)) if snapshot else load_rules()
     cset = next(c for c in rules.book.sets if DISCUSSION_FACT in c.produces)
-    outputs, _ = run_set(cset, {"recommendation": final}, _date("decided_on", on))
+    outputs, _ = run_set(cset, {"recommendation": final}, on)
     return outputs[DISCUSSION_FACT] is True
 
 
@@ -119,6 +118,7 @@ class PanelMethods(StoreBase):
     def record_decision(self, evaluation_id: int, chair: str, final_outcome: str, agrees: bool, rationale: str,
                         decided_on: date, applicant_discussion: str | None, actor: str) -> Decision:
         why = required_text("rationale", rationale, "a decision needs a rationale, whether it agrees or overrides")
+        day = _date("decided_on", decided_on)
         with self.transaction() as s:
             evaluation = _evaluation_row(s, evaluation_id)
             if s.scalar(select(DecisionRow.id).where(DecisionRow.evaluation_id == evaluation_id)) is not None:
@@ -128,20 +128,20 @@ class PanelMethods(StoreBase):
             if not isinstance(agrees, bool) or agrees != (final == evaluation.outcome):
                 raise StoreError(f"agrees: the recommendation was {evaluation.outcome!r} and the final outcome is "
                                  f"{final!r}, so agrees must be {final == evaluation.outcome}")
-            discussion = self._discussion(s, evaluation, final, decided_on, applicant_discussion)
+            discussion = self._discussion(s, evaluation, final, day, applicant_discussion)
             row = DecisionRow(evaluation_id=evaluation_id, case_id=evaluation.case_id,
                               chair=check_name("chair", chair), members=canonical(self._members(s, evaluation_id,
                                                                                                    chair, final)),
                               recommended=evaluation.outcome, final_outcome=final, agrees=agrees, rationale=why,
                               applicant_discussion=discussion,
-                              decided_on=_date("decided_on", decided_on), created_at=self.now(), created_by=actor)
+                              decided_on=day, created_at=self.now(), created_by=actor)
             s.add(row)
             s.flush()
             self.event(s, actor, "decision.record", "decision", str(row.id), row.record())
             return _decision(row)
 
     @staticmethod
-    def _discussion(s: Session, evaluation: EvaluationRow, final: str, on: object, text: str | None) -> str | None:
+    def _discussion(s: Session, evaluation: EvaluationRow, final: str, on: date, text: str | None) -> str | None:
         if evaluation.discuss_before_withdrawal or _calls_for_discussion(s, evaluation, final, on):
             return required_text("applicant_discussion", text, "the outcome could lead to withdrawing the offer: "
                                  "record the discussion with the applicant (DBS Code of Practice)")

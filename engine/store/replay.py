@@ -34,7 +34,7 @@ from engine.problems import InputError, path_text
 from engine.rulebase import Rules, load_rules
 from engine.rules.durable_eval import DurableUnavailable
 from engine.rules.native import EvaluationError
-from engine.store.chain import canonical, orjson_spelling
+from engine.store.chain import canonical, spells_as
 from engine.store.db import make_engine
 from engine.store.rules_snapshot import load_snapshot
 from engine.store.schema import CasePayloadRow, EvaluationRow, ReportPayloadRow, RulesSnapshotRow
@@ -170,7 +170,7 @@ class _Replayer:
         if files is None:
             return f"no rules snapshot stored for {version}"
         try:
-            rules = load_snapshot(files)
+            rules = load_snapshot(version, files)
         except InputError as exc:
             return f"the stored rules snapshot {version} does not load: {exc.problems[0]}"
         if rules.version != version:
@@ -210,11 +210,10 @@ class _Replayer:
             report = {**report, "rules_version": base["rules_then"]}
         outcome_now = report.get("outcome")
         stored_text = row.report_text
-        fast = orjson_spelling(report)   # equal to a canonical text only if canonical() spells it so
-        now_text = stored_text if fast is not None and fast.decode() == stored_text else canonical(report)
-        if now_text == stored_text:
+        if spells_as(report, stored_text):
             return ReplayRow(**base, rules_now=rules_now, status=SAME[self.mode], outcome_now=outcome_now,
                              differences=0, paths=(), message=None)
+        now_text = canonical(report)
         paths = list(json_paths(json.loads(stored_text), json.loads(now_text)))
         message = None
         if not paths:   # same value, different spelling: the stored text is not canonical

@@ -43,7 +43,13 @@ def fact_values(files: dict[str, str], fact: str) -> tuple[str, ...] | None:
     return None
 
 
-def load_snapshot(files: dict[str, str]) -> Rules:
-    """The rules a snapshot holds (InputError if they do not load)."""
-    with tempfile.TemporaryDirectory(prefix="fairchance-rules-") as tmp:
-        return load_rules(materialise(files, Path(tmp)))
+_loaded: dict[str, Rules] = {}   # by version: loading a rules version costs a few tenths of a second
+
+
+def load_snapshot(version: str, files: dict[str, str]) -> Rules:
+    """The rules a snapshot of `version` holds, loaded once per process (InputError if they do not load;
+    a snapshot that loads as another version is returned as it loads, for the caller to refuse)."""
+    if version not in _loaded:
+        with tempfile.TemporaryDirectory(prefix="fairchance-rules-") as tmp:
+            _loaded[version] = load_rules(materialise(files, Path(tmp)))
+    return _loaded[version]
