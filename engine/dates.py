@@ -58,3 +58,9 @@ def whole_months_between(start: date, end: date) -> int:
     """Whole calendar months from start to end (0 if end is earlier)."""
     whole = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
     return max(whole, 0)
+
+
+def uk_date(day: date | str) -> str:
+    """A date as people in the UK write it in text: 22 May 2027 (no leading zero, English month name)."""
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"

@@ -76,6 +76,7 @@ def _recommendation(legal: LegalResult, evaluation: Evaluation, case: Case) -> d
         "rule": rule.rule if rule else None,
         "because": (rule.text or rule.title) if rule else None,
         "safeguards": plain(facts.get("safeguards") or frozenset()),
+        "restrictions_to_discuss": plain(facts.get("restrictions_to_discuss") or frozenset()),
         "review_on": add_months(legal.on, int(months)).isoformat() if months is not None else None,
         "discuss_before_withdrawal": bool(facts.get("discuss_before_withdrawal")),
         "needs_information": needs if facts.get("recommendation") == "needs_information" else [],

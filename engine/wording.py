@@ -28,8 +28,9 @@ class OutcomeWords(Strict):
 
 
 class SetAside(Strict):
-    protected: str
-    spent_not_exempt: str
+    """Records that may not be considered are told only as a count and a reason class, never one by one."""
+
+    not_allowed: str
     undecided: str
 
 
@@ -38,9 +39,16 @@ class PanelWords(Strict):
     considered_record: str
     relevant: str
     not_relevant: str
+    possible_link: str
+    link_with_plan: str
+    link_without_plan: str
+    barred_other_group: str
+    police_information: str
+    check_warning: str
     pattern: str
     because: str
     safeguards: str
+    restrictions: str
     code_of_practice: str
     needs: str
     no_framework: str

@@ -18,6 +18,7 @@ from engine.rules.lint import LintIssue, lint
 CONSIDERATION = "legal/consideration.rules.yaml"
 RECENCY = "framework/recency.rules.yaml"
 RELEVANCE = "framework/relevance.rules.yaml"
+POST = "framework/post.rules.yaml"
 
 
 TABLES = load_tables()     # the copies change only *.rules.yaml files, never the legal tables
@@ -284,26 +285,26 @@ def test_a_word_test_on_a_number_fact(rules_copy):
 
 
 def test_a_word_outside_the_vocabulary(rules_copy):
-    edit(rules_copy / RELEVANCE, "when: {offence_group: dishonesty, role.duties:",
-         "when: {offence_group: \"dishonesty, thieving\", role.duties:")
+    edit(rules_copy / RELEVANCE, "when: {offence_group: dishonesty, post_involves: includes money_or_records}",
+         "when: {offence_group: \"dishonesty, thieving\", post_involves: includes money_or_records}")
     found = issues_of(rules_copy)
-    assert len(found) == 1 and found[0].rule == "FW-REL-DISHONESTY"
+    assert len(found) == 1 and found[0].rule == "FW-REL-DISHONESTY-MONEY-OR-RECORDS"
     assert found[0].message.startswith("thieving not among the values of 'offence_group': ")
     assert "dishonesty" in found[0].message and "violence" in found[0].message
 
 
 def test_a_word_outside_the_vocabulary_in_a_not(rules_copy):
-    edit(rules_copy / RELEVANCE, 'when: {offence_group: drugs_supply, role.duties: "includes medication"}',
-         'when: {offence_group: "not(drugs_sale)", role.duties: "includes medication"}')
+    edit(rules_copy / RELEVANCE, "when: {offence_group: drugs_supply, post_involves: includes medicines}",
+         'when: {offence_group: "not(drugs_sale)", post_involves: includes medicines}')
     assert [i.message.split(":")[0] for i in issues_of(rules_copy)] == [
         "drugs_sale not among the values of 'offence_group'"]
 
 
 def test_a_duty_outside_the_vocabulary(rules_copy):
-    edit(rules_copy / RELEVANCE, '"includes any(cash_handling, records_access)"',
+    edit(rules_copy / POST, '"includes any(cash_handling, records_access)"',
          '"includes any(cash_handling, till_work)"')
     found = issues_of(rules_copy)
-    assert [i.rule for i in found] == ["FW-REL-DISHONESTY"]
+    assert [i.rule for i in found] == ["FW-POST-MONEY-OR-RECORDS"]
     assert found[0].message.startswith("till_work not among the values of 'role.duties': ")
 
 
@@ -317,10 +318,10 @@ def test_a_word_outside_a_produced_facts_values(rules_copy):
 
 def test_a_duration_on_a_fact_that_is_not_in_months(rules_copy):
     file = rules_copy / RELEVANCE
-    edit(file, "needs: [considered, offence_group, role.duties]",
-         "needs: [considered, offence_group, role.duties, age_at_record]")
-    edit(file, 'when: {offence_group: drugs_supply, role.duties: "includes medication"}',
-         'when: {offence_group: drugs_supply, role.duties: "includes medication", age_at_record: ">= 18 years"}')
+    edit(file, "needs: [considered, offence_group, post_involves]",
+         "needs: [considered, offence_group, post_involves, age_at_record]")
+    edit(file, "when: {offence_group: drugs_supply, post_involves: includes medicines}",
+         'when: {offence_group: drugs_supply, post_involves: includes medicines, age_at_record: ">= 18 years"}')
     assert any("age_at_record" in m for m in messages(issues_of(rules_copy)))
 
 

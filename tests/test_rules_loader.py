@@ -63,12 +63,12 @@ def test_the_project_rules_load():
 
 def test_a_misspelt_fact_names_the_place_and_the_close_name(rules_copy):
     file = rules_copy / RELEVANCE
-    edit(file, 'when: {role.duties: "includes police_station_based"}',
-         'when: {considerd: true, role.duties: "includes police_station_based"}')
+    edit(file, "when: {post_involves: includes police_station}",
+         "when: {considerd: true, post_involves: includes police_station}")
     problem = only(problems_of(rules_copy), "considerd")
     assert problem.message == CLOSE_TO_CONSIDERD
     line, column = position(file, "considerd", "considerd")
-    assert_located(problem, file, line, column, "FW-REL-POLICE", "rules[5].when.considerd")
+    assert_located(problem, file, line, column, "FW-REL-ANY-POLICE-STATION", "rules[31].when.considerd")
 
 
 def test_a_misspelt_need_says_which_names_are_close(rules_copy):
@@ -100,12 +100,12 @@ def test_a_misspelt_fact_inside_a_quantifier_is_located_at_the_fact(rules_copy):
 
 def test_a_fact_read_but_not_needed(rules_copy):
     file = rules_copy / RELEVANCE
-    edit(file, 'when: {offence_group: drugs_supply, role.duties: "includes medication"}',
-         'when: {offence_group: drugs_supply, role.duties: "includes medication", self_disclosed: true}')
+    edit(file, "when: {offence_group: drugs_supply, post_involves: includes medicines}",
+         "when: {offence_group: drugs_supply, post_involves: includes medicines, self_disclosed: true}")
     problem = only(problems_of(rules_copy), "self_disclosed")
     assert problem.message == "reads 'self_disclosed', which the rule set does not list under needs"
     line, column = position(file, "self_disclosed: true", "self_disclosed")
-    assert_located(problem, file, line, column, "FW-REL-DRUG-SUPPLY", "rules[1].when.self_disclosed")
+    assert_located(problem, file, line, column, "FW-REL-DRUGS-SUPPLY-MEDICINES", "rules[25].when.self_disclosed")
 
 
 def test_a_fact_dropped_from_needs_is_reported_at_every_rule_reading_it(rules_copy):
@@ -258,26 +258,27 @@ def test_an_unknown_field_in_a_rule_set_file(rules_copy):
 
 def test_an_unknown_field_in_a_rule_names_the_rule(rules_copy):
     file = rules_copy / RELEVANCE
-    edit(file, "  - id: FW-REL-CHILDREN\n", "  - id: FW-REL-CHILDREN\n    notes: misplaced\n")
+    edit(file, "  - id: FW-REL-CHILDREN-VULNERABLE-CHILDREN\n",
+         "  - id: FW-REL-CHILDREN-VULNERABLE-CHILDREN\n    notes: misplaced\n")
     problem = only(problems_of(rules_copy), "unknown field")
     line, column = position(file, "notes: misplaced", "notes")
-    assert_located(problem, file, line, column, "FW-REL-CHILDREN", "rules[3].notes")
+    assert_located(problem, file, line, column, "FW-REL-CHILDREN-VULNERABLE-CHILDREN", "rules[11].notes")
 
 
 def test_a_rule_id_that_does_not_match_the_pattern(rules_copy):
     file = rules_copy / RELEVANCE
-    edit(file, "id: FW-REL-POLICE", "id: fw-rel-police")
+    edit(file, "id: FW-REL-ANY-POLICE-STATION", "id: fw-rel-police")
     problem = only(problems_of(rules_copy), "pattern")
     line, column = position(file, "id: fw-rel-police", "id")
-    assert_located(problem, file, line, column, "fw-rel-police", "rules[5].id")
+    assert_located(problem, file, line, column, "fw-rel-police", "rules[31].id")
     assert "'fw-rel-police'" in problem.message
 
 
 @pytest.mark.parametrize("bad_id", ["FW", "FW-", "FW_REL-X", "1FW-REL", "FW-rel"])
 def test_rule_ids_outside_the_pattern_are_refused(rules_copy, bad_id):
-    edit(rules_copy / RELEVANCE, "id: FW-REL-POLICE", f"id: {bad_id}")
+    edit(rules_copy / RELEVANCE, "id: FW-REL-ANY-POLICE-STATION", f"id: {bad_id}")
     problem = only(problems_of(rules_copy), "String should match pattern")
-    assert problem.path == ("rules", 5, "id")
+    assert problem.path == ("rules", 31, "id")
 
 
 def test_a_missing_required_field(rules_copy):

@@ -166,10 +166,9 @@ def test_the_trace_of_the_small_case_in_detail(small_report):
     assert r1[0]["outputs"] == {"recency": "recent"}
 
     r3 = {e["rule"]: e for e in entries_for(small_report, "framework.relevance", "R3")}
-    assert r3["FW-REL-VIOLENCE"]["failed"] == ("role.duties: includes any(lone_working, home_visits) "
-                                               "(saw {cash_handling, police_station_based})")
-    assert r3["FW-REL-VIOLENCE"]["seen"] == {"offence_group": "violence",
-                                             "role.duties": ["cash_handling", "police_station_based"]}
+    violence = r3["FW-REL-VIOLENCE-LONE-WORKING"]
+    assert violence["failed"] == "post_involves: includes lone_working (saw {money_or_records, police_station})"
+    assert violence["seen"] == {"offence_group": "violence", "post_involves": ["money_or_records", "police_station"]}
 
     skipped = entries_for(small_report, "framework.seriousness", "R2")
     assert [e["rule"] for e in skipped] == ["(applies_to)"]
@@ -189,7 +188,8 @@ def test_the_trace_of_the_small_case_in_detail(small_report):
     assert small_report["factors"] == {
         "pattern": "several_unrelated", "change_since": "limited", "recommendation": "needs_information",
         "safeguards": None, "review_after": None, "discuss_before_withdrawal": False, "plan": "none",
-        "trajectory": "not_escalating",
+        "trajectory": "not_escalating", "post_involves": ["money_or_records", "police_station"],
+        "restrictions_to_discuss": None, "adults_list_check": "not_needed", "children_list_check": "not_needed",
         # no occupational-health assessment is recorded on this case
         "oh_outcome": "not_assessed", "disability_opinion": "not_assessed", "adjustments": None,
         "peer_arrangements": None, "oh_review_after": None, "phased_return_weeks": None,
@@ -309,22 +309,22 @@ def test_two_rows_matching_in_an_assessment_raise(rules_copy):
 
 def test_set_outputs_gather_every_matching_rule(small_report):
     records = records_of(small_report)
-    assert records["R1"]["factors"]["relevant_to"] == ["cash_or_records", "police_station"]
+    assert records["R1"]["factors"]["relevant_to"] == ["money_or_records", "police_station"]
     assert records["R3"]["factors"]["relevant_to"] == ["police_station"]
     assert records["R2"]["factors"]["relevant_to"] is None
     assert sorted(f["rule"] for f in small_report["findings"]
                   if f["ruleset"] == "framework.relevance" and f["subject"] == "R1") == [
-        "FW-REL-DISHONESTY", "FW-REL-POLICE"]
+        "FW-REL-ANY-POLICE-STATION", "FW-REL-DISHONESTY-MONEY-OR-RECORDS"]
 
 
 def test_run_set_unions_a_set_output():
     relevance = RULES.book.get("framework.relevance")
     facts = {"considered": True, "offence_group": "dishonesty",
-             "role.duties": frozenset({"cash_handling", "police_station_based", "lone_working"})}
+             "post_involves": frozenset({"money_or_records", "police_station", "lone_working"})}
     outputs, matched = run_set(relevance, facts, ON, "R1")
-    assert outputs == {"relevant_to": frozenset({"cash_or_records", "police_station"})}
-    assert [r.id for r in matched] == ["FW-REL-DISHONESTY", "FW-REL-POLICE"]
-    none = run_set(relevance, {**facts, "role.duties": frozenset()}, ON, "R1")
+    assert outputs == {"relevant_to": frozenset({"money_or_records", "police_station"})}
+    assert [r.id for r in matched] == ["FW-REL-DISHONESTY-MONEY-OR-RECORDS", "FW-REL-ANY-POLICE-STATION"]
+    none = run_set(relevance, {**facts, "post_involves": frozenset()}, ON, "R1")
     assert none == ({"relevant_to": None}, [])
 
 

@@ -150,6 +150,17 @@ def _escalating(s: Source) -> bool | None:
     return all(latest[0] > g[0] or (latest[1] and not g[1] and latest[0] >= g[0]) for g in earlier)
 
 
+def _latest_considered(s: Source) -> bool:
+    records = _considered_records(s)
+    return bool(records) and s.record.id in {r.id for r in records if r.date == records[-1].date}
+
+
+def _barred_from(s: Source) -> frozenset[str] | None:
+    if s.case.certificate is None:
+        return None
+    return frozenset(group for group, barred in s.case.certificate.barred.items() if barred is True)
+
+
 def _span(s: Source) -> int | None:
     records = _considered_records(s)
     return whole_months_between(records[0].date, records[-1].date) if records else None
@@ -224,6 +235,8 @@ RECORD_FACTS: tuple[FactSpec, ...] = (
              lambda s: _value(s, "considered"), optional=True),
     FactSpec("disclosed_standard", "record", "bool", "would appear on a standard or enhanced certificate",
              lambda s: _value(s, "disclosed.standard"), optional=True),
+    FactSpec("latest_considered", "record", "bool", "the record is the most recent that may be considered (one of "
+             "them, on a tie)", _latest_considered),
     FactSpec("self_disclosed", "record", "bool", "declared by the applicant before the certificate (missing if not "
              "recorded)", lambda s: s.record.self_disclosed, optional=True),
 )
@@ -240,10 +253,15 @@ CASE_FACTS: tuple[FactSpec, ...] = (
              "settings", optional=True),
     FactSpec("role.regulated_activity", "case", "set", "groups the role is regulated activity with",
              lambda s: frozenset(s.case.role.regulated_activity), "barred_groups"),
+    FactSpec("role.barred_list_checks", "case", "set", "the barred lists the check asked for",
+             lambda s: frozenset(s.case.role.barred_list_checks), "barred_groups"),
     FactSpec("certificate.present", "case", "bool", "the DBS certificate has been returned",
              lambda s: s.case.certificate is not None),
     FactSpec("certificate.police_information", "case", "bool", "the chief officer added information (enhanced)",
              lambda s: s.case.certificate.police_information if s.case.certificate else None, optional=True),
+    FactSpec("barred_from", "case", "set", "the groups the certificate shows the applicant barred from, whether or "
+             "not the role is regulated activity with them (missing if there is no certificate)", _barred_from,
+             "barred_groups", optional=True),
     FactSpec("barred_stop", "case", "bool", "barred from a group the role is regulated activity with (missing if "
              "not known)", lambda s: s.legal.barred.stopped, optional=True),
     FactSpec("records.count", "case", "number", "the number of records on the case",
@@ -267,6 +285,8 @@ CASE_FACTS: tuple[FactSpec, ...] = (
              lambda s: s.case.evidence.references if s.case.evidence else None, optional=True),
     FactSpec("training_completed", "case", "bool", "training completed since the offending",
              lambda s: bool(s.case.evidence and s.case.evidence.training_completed)),
+    FactSpec("account_received", "case", "bool", "the applicant's own account was received (missing if not recorded)",
+             lambda s: s.case.evidence.account_received if s.case.evidence else None, optional=True),
 )
 
 def _health(s: Source):

@@ -23,7 +23,7 @@ def test_review_decide_and_audit(page, figure):
     go(page, "Case review")
     started = time.perf_counter()
     pick_case(page, CASE)
-    page.get_by_role("heading", name="Recommendation: refer to panel").wait_for()
+    page.get_by_role("heading", name="Recommendation: appoint with safeguards").wait_for()
     chart_drawn(page)
     rendered = time.perf_counter() - started
     server = re.search(r"Rendered in ([\d.]+) s", page.get_by_text("Rendered in").inner_text())
@@ -44,7 +44,7 @@ def test_review_decide_and_audit(page, figure):
     go(page, "Decision")
     pick_case(page, CASE)
     page.get_by_label("Rationale (required, whether agreeing or overriding)").fill(
-        "Agree: meet the applicant to discuss the relevant records before the offer is confirmed.")
+        "Agree: agree the money and records checks with the applicant before the start.")
     page.get_by_label("Discussion with the applicant (required before any withdrawal of the offer)").fill(
         "Discussed the records with the applicant on the phone; further references invited.")
     page.get_by_role("button", name="Record the decision").click()
