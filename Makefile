@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 # The panel app on an embedded SQLite store seeded with the synthetic demo cases; the demo accounts
 # are printed first. Production settings are passed here as well as in panel_app/.streamlit/.
 run: $(STAMP)
-	$(PY) -m engine.demo --db $(DEMO_DB)
+	$(PY) -m engine.services.demo --db $(DEMO_DB)
 	FAIRCHANCE_DB=sqlite:///$(DEMO_DB) FAIRCHANCE_DEMO=1 $(VENV)/bin/streamlit run panel_app/streamlit_app.py \
 	  --server.headless true --server.port $(PORT) --server.address 127.0.0.1 \
 	  --browser.gatherUsageStats false --client.showErrorDetails none --server.fileWatcherType none

@@ -13,7 +13,7 @@ from panel_ui.factors import factor_rows, outputs_text
 from panel_ui.tables import as_date, day, grid, moment, table
 from panel_ui.timeline import timeline_chart
 
-from engine import access
+from engine.services import access
 
 started = time.perf_counter()
 user = session.signed_in()

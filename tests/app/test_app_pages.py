@@ -9,7 +9,7 @@ import time
 import pytest
 from app_helpers import ACCOUNT, MARKER_CASE, MARKERS, NEEDS, PAGES, Seeded, rendered_text, texts
 
-from engine.access import load_policy
+from engine.services.access import load_policy
 
 PAGE_PERMISSION = {"views/queue.py": "view_queue", "views/new_case.py": "submit_case",
                    "views/case_review.py": "view_case_review", "views/decision.py": "view_case_review",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from engine.case_model import Case, LengthSpec, Record, Sentence
-from engine.dates import age_on, as_months
-from engine.legal.tables import LegalTables
-from engine.problems import Path
+from engine.case.dates import age_on, as_months
+from engine.case.model import Case, LengthSpec, Record, Sentence
+from engine.case.vocabulary import Vocabulary
+from engine.files.problems import Path
 
 Found = Iterator[tuple[Path, str]]
 SUPPORTED_JURISDICTIONS = ("england_wales",)
@@ -18,7 +18,7 @@ def _one_of(value: str, known: dict | tuple, what: str) -> str:
     return f"unknown {what} {value!r}; expected one of: {', '.join(sorted(known))}"
 
 
-def check_case(case: Case, tables: LegalTables, on: date | None) -> Found:
+def check_case(case: Case, tables: Vocabulary, on: date | None) -> Found:
     if case.jurisdiction not in SUPPORTED_JURISDICTIONS:
         yield ("jurisdiction",), f"jurisdiction {case.jurisdiction!r} is not supported yet; only england_wales"
     yield from _check_role(case, tables)
@@ -60,7 +60,7 @@ def _check_health(case: Case, on: date | None) -> Found:
             yield path + ("linked_by",), "say who links the records to the episode: applicant, clinician or both"
 
 
-def _check_role(case: Case, tables: LegalTables) -> Found:
+def _check_role(case: Case, tables: Vocabulary) -> Found:
     role = case.role
     if role.check_level not in tables.levels:
         yield ("role", "check_level"), _one_of(role.check_level, tables.levels, "check level")
@@ -75,7 +75,7 @@ def _check_role(case: Case, tables: LegalTables) -> Found:
         yield ("role", "setting"), _one_of(role.setting, tables.settings, "setting")
 
 
-def _check_record(record: Record, case: Case, tables: LegalTables, on: date | None) -> Found:
+def _check_record(record: Record, case: Case, tables: Vocabulary, on: date | None) -> Found:
     born = case.applicant.date_of_birth
     if record.date < born:
         yield ("date",), f"the record is dated {record.date}, before the date of birth {born}"
@@ -103,7 +103,7 @@ def _check_record(record: Record, case: Case, tables: LegalTables, on: date | No
             yield ("conditions_end",), f"the conditions ended {record.conditions_end}, before the caution {record.date}"
 
 
-def _check_category(record: Record, tables: LegalTables) -> Found:
+def _check_category(record: Record, tables: Vocabulary) -> Found:
     if record.offence_category is None:
         return
     category = tables.categories.get(record.offence_category)
@@ -117,7 +117,7 @@ def _check_category(record: Record, tables: LegalTables) -> Found:
                              f"{record.offence_category!r} has {field} {str(known).lower()}")
 
 
-def _check_conviction(record: Record, tables: LegalTables, age: int) -> Found:
+def _check_conviction(record: Record, tables: Vocabulary, age: int) -> Found:
     if record.conditions_end is not None:
         yield ("conditions_end",), "conditions_end applies only to conditional cautions"
     if not record.sentences:
@@ -129,7 +129,7 @@ def _check_conviction(record: Record, tables: LegalTables, age: int) -> Found:
     yield from _check_chains(record, tables)
 
 
-def _check_sentence(s: Sentence, previous: Sentence | None, record: Record, tables: LegalTables, age: int) -> Found:
+def _check_sentence(s: Sentence, previous: Sentence | None, record: Record, tables: Vocabulary, age: int) -> Found:
     props = tables.sentence_types.get(s.type)
     if props is None:
         yield ("type",), _one_of(s.type, tables.sentence_types, "sentence type")
@@ -166,7 +166,7 @@ def _check_consecutive(s: Sentence, previous: Sentence | None, props) -> Found:
                                  "sentence has no end to follow")
 
 
-def _check_chains(record: Record, tables: LegalTables) -> Found:
+def _check_chains(record: Record, tables: Vocabulary) -> Found:
     """Consecutive terms are one term in law, so the statutory maximum applies to their total."""
     total, first = None, 0
     for index, s in enumerate(record.sentences):
@@ -185,7 +185,7 @@ def _check_chains(record: Record, tables: LegalTables) -> Found:
                 f"a {s.type} can be at most {props.max_months} months in all")
 
 
-def _check_length(s: Sentence, props, tables: LegalTables) -> Found:
+def _check_length(s: Sentence, props, tables: Vocabulary) -> Found:
     excluded = s.custody_form is not None and tables.custody_forms.get(s.custody_form, None) is not None \
         and tables.custody_forms[s.custody_form].excluded
     if s.length is None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from engine import __version__
-from engine.case_model import Case
-from engine.dates import add_months
+from engine.case.dates import add_months
+from engine.case.model import Case
 from engine.legal.layer import LegalResult, RecordResult
-from engine.plain import plain
-from engine.rulebase import Rules
+from engine.report.rulebase import Rules
 from engine.rules.native import Evaluation
+from engine.rules.plain import plain
 
 REPORT_FORMAT = "report/1"
 LEVELS = ("basic", "standard", "enhanced")

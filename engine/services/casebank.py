@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path as FsPath
 from typing import Any
 
-from engine.assess import assess
-from engine.case_loader import case_from_data, read_document
-from engine.problems import InputError, Problem
-from engine.rulebase import Rules
+from engine.case.loader import case_from_data, read_document
+from engine.files.problems import InputError, Problem
+from engine.report.assess import assess
+from engine.report.rulebase import Rules
 
 RECORD_FIELDS = ("spent_on", "spent", "protected", "considered", "protected_from")
 EXPECT_KEYS = {"title", "why", "source", "barred_stop", "records", "outcome", "needs_information", "safeguards",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.case_model import Case
-from engine.legal.tables import LegalTables
+from engine.case.model import Case
+from engine.case.vocabulary import Vocabulary
 
 
-def case_schema(tables: LegalTables) -> dict[str, Any]:
+def case_schema(tables: Vocabulary) -> dict[str, Any]:
     schema = Case.model_json_schema()
     defs = schema["$defs"]
     enums = {

@@ -1,7 +1,7 @@
 """The case file, format case/1 (spec/case-format.md): pydantic models with the spec's names.
 
 Vocabularies (sentence types, record kinds, categories, duties) live in rules/ and are checked
-by engine.case_checks, so that a rule change never needs a code change here.
+by engine.case.checks, so that a rule change never needs a code change here.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from engine.rulebase import Rules
+from engine.report.rulebase import Rules
 from engine.store import ROLES, Store, StoreError, open_store
 from engine.store.db import DEFAULT_URL, ENV_URL, resolve_url
 

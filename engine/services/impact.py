@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.assess import assess
-from engine.case_loader import case_from_data
-from engine.casebank import casebank_files, split_expect
-from engine.problems import InputError
-from engine.rulebase import Rules, load_rules
+from engine.case.loader import case_from_data
+from engine.files.problems import InputError
+from engine.report.assess import assess
+from engine.report.rulebase import Rules, load_rules
+from engine.services.casebank import casebank_files, split_expect
 from engine.store.rules_snapshot import materialise
 
 RECORD_FIELDS = ("spent_on", "protected", "considered")

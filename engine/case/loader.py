@@ -9,12 +9,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.case_checks import check_case
-from engine.case_model import Case
-from engine.legal.tables import LegalTables
-from engine.problems import InputError, Path, Problem
-from engine.validation import build
-from engine.yaml_lines import line_of, parse, parse_json
+from engine.case.checks import check_case
+from engine.case.model import Case
+from engine.case.vocabulary import Vocabulary
+from engine.files.problems import InputError, Path, Problem
+from engine.files.validation import build
+from engine.files.yaml_lines import line_of, parse, parse_json
 
 
 def read_document(path: FsPath) -> tuple[Any, dict[Path, int]]:
@@ -27,7 +27,7 @@ def read_document(path: FsPath) -> tuple[Any, dict[Path, int]]:
     return parse(text, str(path))
 
 
-def case_from_data(data: Any, lines: dict[Path, int], file: str, tables: LegalTables,
+def case_from_data(data: Any, lines: dict[Path, int], file: str, tables: Vocabulary,
                    on: date | None = None) -> Case:
     """Validate parsed data as a case; `on` (the as-at date) is checked against record dates."""
     if not isinstance(data, dict):
@@ -67,6 +67,6 @@ def _without_unknown_fields(data: dict, problems: list[Problem]) -> Case | None:
         return None
 
 
-def load_case(path: FsPath, tables: LegalTables, on: date | None = None) -> Case:
+def load_case(path: FsPath, tables: Vocabulary, on: date | None = None) -> Case:
     data, lines = read_document(path)
     return case_from_data(data, lines, str(path), tables, on)

@@ -16,15 +16,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from engine.case_loader import case_from_data
-from engine.legal.tables import default_rules_dir
-from engine.oh import manager_summary, passport_html, summary_html
-from engine.problems import InputError
-from engine.rulebase import Rules
+from engine.case.loader import case_from_data
+from engine.files.problems import InputError
+from engine.files.validation import build
+from engine.files.yaml_lines import parse
+from engine.oh.summary import manager_summary, passport_html, summary_html
+from engine.report.rulebase import Rules
+from engine.rules.directory import default_rules_dir
 from engine.rules.lint import lint
 from engine.store import ROLES, Store, User, service
-from engine.validation import build
-from engine.yaml_lines import parse
 
 POLICY_FILE = "vocabularies/app-roles.yaml"
 # The audit and impact functions import replay, pandas and matplotlib when first called, so that the
@@ -416,7 +416,7 @@ def rules_lint(rules: Rules, user: User, policy: AccessPolicy | None = None) -> 
 
 def rules_impact(store: Store, rules: Rules, user: User, casebank_dir: FsPath,
                  policy: AccessPolicy | None = None):
-    from engine.rules_impact import impact_against_published
+    from engine.services.impact import impact_against_published
 
     require(user, "view_rules_impact", policy)
     return impact_against_published(store, rules, casebank_dir)

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from engine.problems import InputError, Path, Problem
+from engine.files.problems import InputError, Path, Problem
 
 Position = tuple[int, int]
 # libyaml's loader when PyYAML has it (the wheels do): the same documents, parsed about ten times faster,

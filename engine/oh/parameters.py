@@ -11,11 +11,13 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from engine.legal.tables import InForce, Strict, default_rules_dir
-from engine.problems import InputError, Problem
+from engine.files.problems import InputError, Problem
+from engine.files.validation import build
+from engine.files.yaml_lines import parse
+from engine.legal.tables import Strict
 from engine.rules.book import RuleBook
-from engine.validation import build
-from engine.yaml_lines import parse
+from engine.rules.directory import default_rules_dir
+from engine.rules.model import InForce
 
 PARAMETERS_FILE = "oh/parameters.yaml"
 PEER_SET = "oh.peer"

@@ -1,15 +1,17 @@
-"""Everything under rules/, loaded once: the legal tables and the compiled rule sets."""
+"""Everything under rules/, loaded once: the legal tables, the rule sets compiled against the assembled fact
+catalogue, the framework's wording and the OH adjustments."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.files.problems import InputError
+from engine.framework.wording import Wording, load_wording
 from engine.legal.tables import LegalTables, load_tables
-from engine.oh import OhCatalogue, load_oh_catalogue
-from engine.problems import InputError
+from engine.oh.adjustments import OhCatalogue, load_oh_catalogue
+from engine.report.catalogue import FACTS
 from engine.rules.book import RuleBook, load_rulebook
-from engine.wording import Wording, load_wording
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ def load_rules(rules_dir: Path | None = None) -> Rules:
     except InputError as exc:
         problems += exc.problems
     try:
-        book = load_rulebook(rules_dir)
+        book = load_rulebook(FACTS, rules_dir)
     except InputError as exc:
         problems += exc.problems
     if problems:

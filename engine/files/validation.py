@@ -6,8 +6,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from engine.problems import Path, Problem
-from engine.yaml_lines import line_of
+from engine.files.problems import Path, Problem
+from engine.files.yaml_lines import line_of
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine.case_model import Case
-from engine.explain import applicant_letter, panel_explanation
+from engine.case.model import Case
+from engine.framework.explain import applicant_letter, panel_explanation
 from engine.legal.layer import CaseMemo, assess_legal
-from engine.oh import oh_section
-from engine.report import build_report
-from engine.rulebase import Rules
-from engine.rules.catalogue import derive_facts
+from engine.oh.summary import oh_section
+from engine.report.catalogue import derive_facts
+from engine.report.document import build_report
+from engine.report.rulebase import Rules
 from engine.rules.native import evaluate
 
 ENGINES = ("native", "durable")

@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engine.cli_args import iso_date
-from engine.rulebase import Rules
+from engine.cli.args import iso_date
+from engine.report.rulebase import Rules
 from engine.store import Store, StoreError, open_store
 from engine.store.audit_report import build_audit_report, report_json, write_audit_report
 from engine.store.export import export_store

@@ -1,6 +1,7 @@
-"""Engine values as plain JSON data: dates and spent days as ISO text, sets as sorted lists, fractions
-as numbers. Used for every value a report shows, so it dispatches on the exact type first: reports are
-built for every replayed case, and isinstance against Fraction (an ABC) is slow."""
+"""Engine values as plain JSON data: dates as ISO text, sets as sorted lists, fractions as numbers, and the
+types a domain layer registers (the legal layer's spent days). Used for every value a report shows, so it
+dispatches on the exact type first: reports are built for every replayed case, and isinstance against
+Fraction (an ABC) is slow."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from collections.abc import Callable
 from datetime import date
 from fractions import Fraction
 from typing import Any
-
-from engine.legal.spent_value import SpentOn
 
 SCALARS = frozenset({str, int, bool, float, type(None)})
 
@@ -42,5 +41,10 @@ def _by_class(value: object) -> Any:
     return value
 
 
-_BY_TYPE: dict[type, Callable[[Any], Any]] = {SpentOn: SpentOn.text, date: date.isoformat, Fraction: _number,
-                                              frozenset: _sorted, set: _sorted, dict: _mapping}
+_BY_TYPE: dict[type, Callable[[Any], Any]] = {date: date.isoformat, Fraction: _number, frozenset: _sorted,
+                                              set: _sorted, dict: _mapping}
+
+
+def register(kind: type, convert: Callable[[Any], Any]) -> None:
+    """How a domain value type is shown as plain data (called where the type is defined)."""
+    _BY_TYPE[kind] = convert

@@ -9,22 +9,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engine.assess import ENGINES, assess
-from engine.case_loader import load_case
-from engine.casebank import CaseResult, casebank_files, run_case
-from engine.cli_args import iso_date
-from engine.cli_audit import add_parsers as add_audit_parsers
-from engine.cli_store import add_parsers as add_store_parsers
-from engine.oh import manager_summary, passport_html, summary_html, summary_text
-from engine.problems import InputError
-from engine.report import render_text
-from engine.rulebase import Rules, load_rules
-from engine.rules.catalogue import CATALOGUE, catalogue_markdown, words_of
+from engine.case.loader import load_case
+from engine.case.schema import case_schema
+from engine.cli.args import iso_date
+from engine.cli.audit import add_parsers as add_audit_parsers
+from engine.cli.store import add_parsers as add_store_parsers
+from engine.files.problems import InputError
+from engine.oh.summary import manager_summary, passport_html, summary_html, summary_text
+from engine.report.assess import ENGINES, assess
+from engine.report.catalogue import FACTS, catalogue_markdown
+from engine.report.document import render_text
+from engine.report.rulebase import Rules, load_rules
 from engine.rules.durable_eval import DurableUnavailable
 from engine.rules.examples import run_examples
 from engine.rules.lint import lint
 from engine.rules.native import EvaluationError
-from engine.schema import case_schema
+from engine.services.casebank import CaseResult, casebank_files, run_case
 
 EXIT_INVALID = 2
 
@@ -106,8 +106,8 @@ def cmd_rules_facts(args: argparse.Namespace, rules: Rules) -> int:
         sys.stdout.write(catalogue_markdown())
     else:
         sys.stdout.write(_dump([{"name": f.name, "scope": f.scope, "type": f.type, "optional": f.optional,
-                                 "description": f.description, "words": words_of(f, rules.tables)}
-                                for f in CATALOGUE.values()]))
+                                 "description": f.description, "words": FACTS.words(f, rules.tables)}
+                                for f in FACTS.values()]))
     return 0
 
 
@@ -190,7 +190,7 @@ def parser() -> argparse.ArgumentParser:
     cb = sub.add_parser("casebank", help="the casebank of cases with expected outcomes")
     cbs = cb.add_subparsers(dest="casebank_command", required=True)
     check = cbs.add_parser("check", help="run every casebank case and compare with its expectations")
-    check.add_argument("dir", nargs="?", default=str(Path(__file__).resolve().parents[1] / "casebank"))
+    check.add_argument("dir", nargs="?", default=str(Path(__file__).resolve().parents[2] / "casebank"))
     check.add_argument("--json", action="store_true", help="print the results as JSON")
     check.add_argument("--engine", choices=ENGINES, default="native", help="the rule evaluator to use")
     check.set_defaults(func=cmd_casebank_check)

@@ -11,9 +11,9 @@ from datetime import date
 from string import Template
 from typing import Any
 
-from engine.case_model import Case
-from engine.dates import whole_months_between
-from engine.wording import Wording
+from engine.case.dates import whole_months_between
+from engine.case.model import Case
+from engine.framework.wording import Wording
 
 
 def _say(template: str, **values: Any) -> str:

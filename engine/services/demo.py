@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from engine.case_loader import read_document
-from engine.rulebase import Rules, load_rules
+from engine.case.loader import read_document
+from engine.report.rulebase import Rules, load_rules
 from engine.store import Store, open_store
 from engine.store.chain import canonical, sha256
 from engine.store.service import evaluate_case, submit_case
 
-DEMO_DIR = Path(__file__).resolve().parents[1] / "casebank" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "casebank" / "demo"
 DEFAULT_DB = Path("var/demo.db")
 ACTOR = "demo-seed"
 DECIDED_CASE = "C-DEMO-005"     # decided by the demo panel, so the auditor's history is not empty
@@ -95,7 +95,7 @@ def accounts_text() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m engine.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m engine.services.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"SQLite file (default {DEFAULT_DB})")
     args = parser.parse_args(argv)
     args.db.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""Calendar arithmetic used by the legal layer: months with month-end clamping, ages."""
+"""Calendar arithmetic for cases and the layers above: months with month-end clamping, ages."""
 
 from __future__ import annotations
 
