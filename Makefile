@@ -21,8 +21,10 @@ run: $(STAMP)
 	  --server.headless true --server.port $(PORT) --server.address 127.0.0.1 \
 	  --browser.gatherUsageStats false --client.showErrorDetails none --server.fileWatcherType none
 
+# ruff, then the architecture contract of pyproject.toml [tool.importlinter] (docs/architecture.md).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: lint
 	$(VENV)/bin/fairchance rules lint
