@@ -16,13 +16,15 @@ $(STAMP): pyproject.toml
 # The panel app on an embedded SQLite store seeded with the synthetic demo cases; the demo accounts
 # are printed first. Production settings are passed here as well as in panel_app/.streamlit/.
 run: $(STAMP)
-	$(PY) -m engine.demo --db $(DEMO_DB)
+	$(PY) -m engine.services.demo --db $(DEMO_DB)
 	FAIRCHANCE_DB=sqlite:///$(DEMO_DB) FAIRCHANCE_DEMO=1 $(VENV)/bin/streamlit run panel_app/streamlit_app.py \
 	  --server.headless true --server.port $(PORT) --server.address 127.0.0.1 \
 	  --browser.gatherUsageStats false --client.showErrorDetails none --server.fileWatcherType none
 
+# ruff, then the architecture contract of pyproject.toml [tool.importlinter] (docs/architecture.md).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: lint
 	$(VENV)/bin/fairchance rules lint

@@ -41,11 +41,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from engine.assess import assess
-from engine.case_loader import case_from_data
-from engine.casebank import casebank_files, split_expect
-from engine.problems import InputError
-from engine.rulebase import Rules, load_rules
+from engine.case.loader import case_from_data
+from engine.files.problems import InputError
+from engine.report.assess import assess
+from engine.report.rulebase import Rules, load_rules
+from engine.services.casebank import casebank_files, split_expect
 from engine.store import Store, open_store
 from engine.store import replay as replay_module
 from engine.store.schema import EvaluationRow

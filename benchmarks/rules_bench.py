@@ -23,7 +23,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from engine.rulebase import load_rules
+from engine.report.rulebase import load_rules
 from engine.rules.durable_eval import evaluate_durable
 from engine.rules.native import evaluate
 

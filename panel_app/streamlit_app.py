@@ -1,7 +1,7 @@
 """The fairchance panel app: a router that offers each signed-in person the pages of their role.
 
 Run: FAIRCHANCE_DB=sqlite:///var/demo.db streamlit run panel_app/streamlit_app.py (see docs/panel-app.md).
-Pages only call engine/access.py, which enforces the role again where the data is fetched.
+Pages only call engine/services/access.py, which enforces the role again where the data is fetched.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.legal.tables import default_rules_dir
+from engine.rules.directory import default_rules_dir
 
 
 def copy_rules(tmp_path: Path) -> Path:

@@ -1,7 +1,7 @@
 """Hypothesis strategies for valid case/1 files, built from the vocabularies in rules/legal/.
 
 Every case is first built as plain data (what a parsed YAML or JSON file gives) and then validated
-with engine.case_loader.case_from_data, so a generated case is always one the loader accepts; data
+with engine.case.loader.case_from_data, so a generated case is always one the loader accepts; data
 the loader refused would fail loudly (a bug here), never be filtered out silently.
 
 What is generated:
@@ -37,9 +37,9 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from engine.case_loader import case_from_data
-from engine.case_model import Case, Record
-from engine.dates import age_on, as_months, birthday_in
+from engine.case.dates import age_on, as_months, birthday_in
+from engine.case.loader import case_from_data
+from engine.case.model import Case, Record
 from engine.legal.tables import LegalTables, SentenceType, load_tables
 
 TABLES: LegalTables = load_tables()

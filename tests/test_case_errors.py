@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.case_loader import load_case
+from engine.case.loader import load_case
+from engine.files.problems import InputError, Problem
 from engine.legal.tables import load_tables
-from engine.problems import InputError, Problem
 
 TABLES = load_tables()
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.assess import assess
-from engine.case_loader import case_from_data, load_case
-from engine.casebank import casebank_files, run_case, split_expect
-from engine.rulebase import load_rules
+from engine.case.loader import case_from_data, load_case
+from engine.report.assess import assess
+from engine.report.rulebase import load_rules
+from engine.services.casebank import casebank_files, run_case, split_expect
 
 ROOT = Path(__file__).resolve().parents[1] / "casebank"
 RULES = load_rules()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.cli import EXIT_INVALID, main
+from engine.cli.main import EXIT_INVALID, main
 from engine.legal.tables import load_tables
 
 ROOT = Path(__file__).resolve().parents[1]

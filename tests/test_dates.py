@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.dates import add_length, add_months, age_on, as_months
+from engine.case.dates import add_length, add_months, age_on, as_months
 
 LEAP = (3, 1)
 PER_MONTH = Fraction("30.5")

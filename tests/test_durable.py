@@ -9,14 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from strategies import cases
 
-from engine.case_loader import case_from_data, load_case
-from engine.casebank import casebank_files, split_expect
+from engine.case.loader import case_from_data, load_case
 from engine.legal.layer import assess_legal
-from engine.rulebase import load_rules
+from engine.report.catalogue import derive_facts
+from engine.report.rulebase import load_rules
 from engine.rules import durable_eval
-from engine.rules.catalogue import derive_facts
 from engine.rules.durable_eval import DurableCompileError, DurableUnavailable, evaluate_durable
 from engine.rules.native import evaluate
+from engine.services.casebank import casebank_files, split_expect
 
 pytest.importorskip("durable.lang", reason="durable_rules is an optional extra (not on Python 3.13)")
 

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import case_data, validate
 
-from engine.assess import assess
 from engine.legal.layer import assess_legal
-from engine.rulebase import load_rules
-from engine.rules.catalogue import derive_facts
+from engine.report.assess import assess
+from engine.report.catalogue import derive_facts
+from engine.report.rulebase import load_rules
 from engine.rules.native import evaluate
 
 RULES = load_rules()

@@ -21,17 +21,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import cases
 
-from engine.assess import RECOMMENDATION, assess
-from engine.case_loader import case_from_data
-from engine.casebank import casebank_files, split_expect
+from engine.case.loader import case_from_data
+from engine.files.problems import InputError
 from engine.legal.layer import CaseMemo, assess_legal
 from engine.legal.periods import terms_of
 from engine.legal.spent import _carry, spent_as_at, spent_under
 from engine.legal.worlds import resolve, unknowns_of, world
-from engine.problems import InputError
-from engine.rulebase import load_rules
-from engine.rules.catalogue import derive_facts
+from engine.report.assess import RECOMMENDATION, assess
+from engine.report.catalogue import derive_facts
+from engine.report.rulebase import load_rules
 from engine.rules.native import _inputs, evaluate
+from engine.services.casebank import casebank_files, split_expect
 from engine.store.chain import canonical
 
 RULES = load_rules()

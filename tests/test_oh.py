@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rules_copy import edit
 
-from engine.assess import assess
-from engine.case_model import Case
-from engine.cli import main
+from engine.case.model import Case
+from engine.cli.main import main
+from engine.files.problems import InputError
 from engine.legal.layer import assess_legal
-from engine.oh import manager_summary, passport_html, summary_html, summary_text
-from engine.problems import InputError
-from engine.rulebase import load_rules
-from engine.rules.catalogue import derive_facts
+from engine.oh.summary import manager_summary, passport_html, summary_html, summary_text
+from engine.report.assess import assess
+from engine.report.catalogue import derive_facts
+from engine.report.rulebase import load_rules
 from engine.rules.native import evaluate
 
 RULES = load_rules()
@@ -237,7 +237,7 @@ def test_oh_commands(capsys, tmp_path):
 
 
 def test_an_unknown_need_lists_the_known_ones(tmp_path):
-    from engine.case_loader import load_case
+    from engine.case.loader import load_case
 
     file = tmp_path / "bad.yaml"
     file.write_text("format: case/1\ncase_id: C-T\napplicant: {date_of_birth: 1990-01-01}\n"

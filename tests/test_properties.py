@@ -1,7 +1,7 @@
 """Properties of the legal assessment that must hold for every valid case (hypothesis).
 
 The cases come from tests/strategies.py: every one is accepted by the loader. Each property
-assesses with engine.assess.assess, the same pure function the command line uses.
+assesses with engine.report.assess.assess, the same pure function the command line uses.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from hypothesis import assume, example, given, note, settings
 from hypothesis import strategies as st
 from strategies import CAUTION_KINDS, LAST_DAY, MAX_RECORDS, case_dump, cases, validate, with_records
 
-from engine.assess import assess
-from engine.problems import InputError
-from engine.rulebase import load_rules
+from engine.files.problems import InputError
+from engine.report.assess import assess
+from engine.report.rulebase import load_rules
 
 RULES = load_rules()
 

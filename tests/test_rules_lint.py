@@ -9,9 +9,10 @@ from pathlib import Path
 
 from rules_copy import edit
 
-from engine.cli import main
+from engine.cli.main import main
 from engine.legal.tables import load_tables
-from engine.rulebase import load_rules
+from engine.report.catalogue import FACTS
+from engine.report.rulebase import load_rules
 from engine.rules.book import load_rulebook
 from engine.rules.lint import LintIssue, lint
 
@@ -25,7 +26,7 @@ TABLES = load_tables()     # the copies change only *.rules.yaml files, never th
 
 
 def issues_of(rules_dir: Path) -> list[LintIssue]:
-    return lint(load_rulebook(rules_dir), TABLES)
+    return lint(load_rulebook(FACTS, rules_dir), TABLES)
 
 
 def messages(issues: list[LintIssue]) -> list[str]:

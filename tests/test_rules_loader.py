@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from rules_copy import edit
 
-from engine.problems import InputError, Problem, path_text
-from engine.rulebase import load_rules
+from engine.files.problems import InputError, Problem, path_text
+from engine.report.catalogue import FACTS
+from engine.report.rulebase import load_rules
 from engine.rules.book import load_rulebook
 
 RECENCY = "framework/recency.rules.yaml"
@@ -26,7 +27,7 @@ CLOSE_TO_CONSIDERD = ("unknown fact 'considerd'; did you mean 'considered' or 'c
 
 def problems_of(rules_dir: Path) -> list[Problem]:
     with pytest.raises(InputError) as err:
-        load_rulebook(rules_dir)
+        load_rulebook(FACTS, rules_dir)
     return err.value.problems
 
 
@@ -53,7 +54,7 @@ def assert_located(problem: Problem, file: Path, line: int, column: int, rule: s
 
 
 def test_the_project_rules_load():
-    book = load_rulebook()
+    book = load_rulebook(FACTS)
     names = [s.name for s in book.sets]
     assert {"framework.recency", "framework.relevance", "framework.seriousness", "framework.pattern",
             "legal.consideration"} <= set(names)
@@ -228,7 +229,7 @@ def test_a_chain_of_extra_sets_is_ordered_not_refused(rules_copy):
     extra_set(rules_copy, "gamma", "beta_fact", "gamma_fact")
     extra_set(rules_copy, "beta", "alpha_fact", "beta_fact")
     extra_set(rules_copy, "alpha", "considered", "alpha_fact")
-    names = [s.name for s in load_rulebook(rules_copy).sets]
+    names = [s.name for s in load_rulebook(FACTS, rules_copy).sets]
     assert names.index("extra.alpha") < names.index("extra.beta") < names.index("extra.gamma")
 
 
@@ -299,7 +300,7 @@ def test_a_rule_set_with_neither_table_nor_rules(rules_copy):
 
 
 def test_the_order_puts_each_set_after_the_sets_it_needs():
-    book = load_rulebook()
+    book = load_rulebook(FACTS)
     names = [s.name for s in book.sets]
     assert names.index("framework.recency") < names.index("framework.pattern")
     producer = {fact: s.name for s in book.sets if s.stage != "legal" for fact in s.produces}
@@ -318,7 +319,7 @@ def test_all_problems_of_several_files_are_reported_together(rules_copy):
     edit(rules_copy / PATTERN, 'when: {count_records: {where: {considered: true}, is: "1"}}',
          "when: {considered: true}")
     with pytest.raises(InputError) as err:
-        load_rulebook(rules_copy)
+        load_rulebook(FACTS, rules_copy)
     files = {p.file for p in err.value.problems}
     assert files == {str(rules_copy / f) for f in (RECENCY, REVIEW, SERIOUSNESS, PATTERN)}
     text = str(err.value)

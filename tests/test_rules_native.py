@@ -1,4 +1,4 @@
-"""The native evaluator (engine/rules/native.py) through engine.assess.assess: the trace, rules
+"""The native evaluator (engine/rules/native.py) through engine.report.assess.assess: the trace, rules
 chosen by date, unique and collected outputs, inline examples (`fairchance rules test`), the
 generated fact catalogue, and the legal consideration table behind `considered`."""
 
@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from rules_copy import edit
 from strategies import cases
 
-from engine.assess import assess
-from engine.case_model import Case
-from engine.cli import main
-from engine.rulebase import load_rules
+from engine.case.model import Case
+from engine.cli.main import main
+from engine.report.assess import assess
+from engine.report.catalogue import FACTS, catalogue_markdown
+from engine.report.rulebase import load_rules
 from engine.rules.book import CompiledRule, CompiledSet, load_rulebook
-from engine.rules.catalogue import catalogue_markdown
 from engine.rules.native import EvaluationError, run_set
 
 RULES = load_rules()
@@ -266,7 +266,7 @@ def test_the_version_in_force_on_the_date_is_applied(rules_copy, on, recency, as
 
 def test_versions_change_on_the_day_after_to(rules_copy):
     dated_versions(rules_copy)
-    recency = load_rulebook(rules_copy).get("framework.recency")
+    recency = load_rulebook(FACTS, rules_copy).get("framework.recency")
     facts = {"considered": True, "time_since_record": 100}
     assert run_set(recency, facts, date(2020, 12, 31))[0] == {"recency": "older"}
     assert run_set(recency, facts, date(2021, 1, 1))[0] == {"recency": "distant"}
@@ -289,7 +289,7 @@ def overlapping_recency(rules_dir: Path) -> None:
 
 def test_two_rows_of_a_unique_table_matching_at_run_time_raise(rules_copy):
     overlapping_recency(rules_copy)
-    recency = load_rulebook(rules_copy).get("framework.recency")
+    recency = load_rulebook(FACTS, rules_copy).get("framework.recency")
     assert run_set(recency, {"considered": True, "time_since_record": 59}, ON)[0] == {"recency": "within_five_years"}
     with pytest.raises(EvaluationError) as err:
         run_set(recency, {"considered": True, "time_since_record": 60}, ON, "R7")
@@ -360,7 +360,7 @@ table:
 @pytest.mark.parametrize(("band", "agree"), [("a", True), ("b", False)])
 def test_a_collect_table_gathers_sets_and_refuses_disagreement(rules_copy, band, agree):
     (rules_copy / "framework/collect.rules.yaml").write_text(COLLECT.replace("BAND", band), encoding="utf-8")
-    cset = load_rulebook(rules_copy).get("extra.collect")
+    cset = load_rulebook(FACTS, rules_copy).get("extra.collect")
     assert cset.policy == "collect"
     both = {"custodial": True, "conviction": True}
     if agree:

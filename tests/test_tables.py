@@ -4,8 +4,9 @@
 import pytest
 from rules_copy import edit
 
-from engine.legal.tables import default_rules_dir, load_tables, rules_version
-from engine.problems import InputError
+from engine.files.problems import InputError
+from engine.legal.tables import load_tables
+from engine.rules.directory import default_rules_dir, rules_version
 
 
 def test_project_tables_load_and_cover_every_sentence_type_in_every_regime():
@@ -61,9 +62,9 @@ def test_changing_a_period_in_data_changes_the_result(rules_copy):
     """Rules are data: the fine period lives in the rule file, not in Python."""
     from datetime import date
 
-    from engine.assess import assess
-    from engine.case_model import Case
-    from engine.rulebase import load_rules
+    from engine.case.model import Case
+    from engine.report.assess import assess
+    from engine.report.rulebase import load_rules
 
     case = Case.model_validate({
         "format": "case/1", "case_id": "T-1", "applicant": {"date_of_birth": "1990-01-01"},

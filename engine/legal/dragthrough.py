@@ -10,8 +10,8 @@ never spent. A record already spent on Y's date is not revived.
 
 from __future__ import annotations
 
-from engine.legal.facts import Held, RecordFacts
 from engine.legal.periods import ConvictionSpent
+from engine.legal.records import Held, RecordFacts
 from engine.legal.spent_value import SpentOn, latest
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from engine.dates import add_months
-from engine.legal.facts import Protection, Reason, RecordFacts
+from engine.case.dates import add_months
+from engine.legal.records import Protection, Reason, RecordFacts
 from engine.legal.spent_value import SpentOn
 from engine.legal.tables import Condition, FilterRegime, FilterRule
 

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from engine.case_model import Case
-from engine.legal.facts import Outcome, Reason, RecordFacts, Spent
+from engine.case.model import Case
+from engine.files.problems import InputError, Problem
 from engine.legal.filtering import FilterFacts, protection, record_class
+from engine.legal.records import Outcome, Reason, RecordFacts, Spent
 from engine.legal.spent import spent_as_at
 from engine.legal.spent_value import SpentOn
 from engine.legal.tables import LegalTables
 from engine.legal.worlds import Unknown, resolve, unknowns_of, world
-from engine.problems import InputError, Problem
-from engine.rules.book import CompiledSet
+from engine.rules.book import CompiledSet, RuleBook
 from engine.rules.native import EvaluationError, run_set
 
-if TYPE_CHECKING:
-    from engine.rulebase import Rules
+
+class Rules(Protocol):
+    """What the legal layer reads of the loaded rules (engine/report/rulebase.py Rules gives it)."""
+
+    tables: LegalTables
+    book: RuleBook
+
 
 CONSIDERATION = "legal.consideration"
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from engine.case_model import LengthSpec
-from engine.dates import add_length, add_months, as_months
-from engine.legal.facts import Reason, RecordFacts, Spent
+from engine.case.dates import add_length, add_months, as_months
+from engine.case.model import LengthSpec
+from engine.legal.records import Reason, RecordFacts, Spent
 from engine.legal.spent_value import INDEFINITE, NEVER, WHEN_PAID, SpentOn, latest
 from engine.legal.tables import Band, LegalTables, Period, Regime
 

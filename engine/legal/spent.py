@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from engine.legal.dragthrough import drag_through
-from engine.legal.facts import Reason, RecordFacts, Spent
 from engine.legal.periods import Term, caution_spent, conviction_spent, terms_of
+from engine.legal.records import Reason, RecordFacts, Spent
 from engine.legal.spent_value import SpentOn, earliest, latest
 from engine.legal.tables import LegalTables, Regime
 

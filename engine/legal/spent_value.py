@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
+from engine.rules import plain
+
 
 class Open(IntEnum):
     """Open-ended states, ordered from soonest possible to never."""
@@ -46,6 +48,8 @@ class SpentOn:
     def text(self) -> str:
         return self.day.isoformat() if self.day is not None else self.state.name.lower()
 
+
+plain.register(SpentOn, SpentOn.text)   # in a report: its ISO date, or never, indefinite or when_paid
 
 NEVER = SpentOn(state=Open.NEVER)
 INDEFINITE = SpentOn(state=Open.INDEFINITE)

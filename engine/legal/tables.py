@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -14,21 +12,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from engine.problems import InputError, Problem
-from engine.validation import build
-from engine.yaml_lines import line_of, load_yaml, parse
+from engine.files.problems import InputError, Problem
+from engine.files.validation import build
+from engine.files.yaml_lines import line_of, parse
+from engine.rules.directory import default_rules_dir, rules_version
+from engine.rules.model import InForce
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class InForce(Strict):
-    from_: date = Field(alias="from")
-    to: date | None = None
-
-    def covers(self, on: date) -> bool:
-        return self.from_ <= on and (self.to is None or on <= self.to)
 
 
 class Duration(Strict):
@@ -339,20 +331,6 @@ class LegalTables:
 
 REQUIRED_PARAMETERS = ("adult_age", "band_days_per_month", "leap_day_birthday",
                        "summary_only_later_conviction_drags", "same_day_convictions_linked")
-
-
-def default_rules_dir() -> FsPath:
-    return FsPath(__file__).resolve().parents[2] / "rules"
-
-
-def rules_version(rules_dir: FsPath) -> str:
-    """A content hash of every rule file, normalised (parsed, then canonical JSON)."""
-    digest = hashlib.sha256()
-    for path in sorted(rules_dir.rglob("*.yaml")):
-        data = load_yaml(path.read_text(encoding="utf-8"))
-        canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
-        digest.update(path.relative_to(rules_dir).as_posix().encode() + b"\0" + canonical.encode() + b"\0")
-    return "sha256:" + digest.hexdigest()[:16]
 
 
 def _load_file(rules_dir: FsPath, rel: str, model: type[Strict]) -> tuple[Strict | None, list[Problem], dict]:

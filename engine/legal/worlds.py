@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.case_model import Case, Record
-from engine.dates import age_on
-from engine.legal.facts import RecordFacts
+from engine.case.dates import age_on
+from engine.case.model import Case, Record
+from engine.legal.records import RecordFacts
 from engine.legal.tables import LegalTables
 
 

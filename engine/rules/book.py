@@ -1,4 +1,4 @@
-"""Load every rule-set file, check it against the fact catalogue, compile it, and order the sets.
+"""Load every rule-set file, check it against the fact catalogue it is given, compile it, and order the sets.
 
 Problems name the file, line and column, the rule id and what was expected; a misspelt fact
 says which names are close. All problems are reported together.
@@ -13,14 +13,14 @@ from datetime import date, timedelta
 from pathlib import Path as FsPath
 from typing import Any
 
-from engine.legal.tables import InForce, LegalTables, default_rules_dir, rules_version
-from engine.plain import plain
-from engine.problems import InputError, Path, Problem
-from engine.rules.catalogue import CATALOGUE
+from engine.files.problems import InputError, Path, Problem
+from engine.files.validation import problems_from
+from engine.files.yaml_lines import Position, parse_positions
+from engine.rules.catalogue import Catalogue
 from engine.rules.conditions import Check, ConditionError, compile_match, compile_when, facts_read
-from engine.rules.model import Example, Produced, Rule, RuleSetFile
-from engine.validation import problems_from
-from engine.yaml_lines import Position, parse_positions
+from engine.rules.directory import default_rules_dir, rules_version
+from engine.rules.model import Example, InForce, Produced, Rule, RuleSetFile
+from engine.rules.plain import plain
 
 RULE_FILE_GLOB = "*.rules.yaml"
 
@@ -79,6 +79,7 @@ class CompiledSet:
 class RuleBook:
     version: str
     sets: tuple[CompiledSet, ...]   # in dependency order
+    catalogue: Catalogue = field(compare=False, repr=False)   # the facts the rules read, as given to the loader
     staged: dict = field(default_factory=dict, compare=False, repr=False)   # stage() by its arguments
 
     def get(self, name: str) -> CompiledSet:
@@ -105,8 +106,8 @@ class RuleBook:
         return frozenset(n for s in self.stage(stage, wanted) for n in s.needs)
 
     def fact_type(self, name: str) -> str | None:
-        if name in CATALOGUE:
-            return CATALOGUE[name].type
+        if name in self.catalogue:
+            return self.catalogue[name].type
         return next((s.produces[name].type for s in self.sets if name in s.produces), None)
 
 
@@ -227,8 +228,8 @@ def _rule_id_at(data: Any, path: Path) -> str | None:
         return None
 
 
-def _known_facts(files: list[RuleSetFile]) -> dict[str, str]:
-    known = {name: spec.scope for name, spec in CATALOGUE.items()}
+def _known_facts(files: list[RuleSetFile], catalogue: Catalogue) -> dict[str, str]:
+    known = {name: spec.scope for name, spec in catalogue.items()}
     for rs in files:
         if rs.stage != "legal":
             known.update(dict.fromkeys(rs.produces, rs.scope))
@@ -250,36 +251,39 @@ def _order(sets: list[CompiledSet]) -> tuple[list[CompiledSet], list[str]]:
     return ordered, []
 
 
-def load_rulebook(rules_dir: FsPath | None = None, tables: LegalTables | None = None) -> RuleBook:
+def load_rulebook(catalogue: Catalogue, rules_dir: FsPath | None = None) -> RuleBook:
+    """The rule files under `rules_dir`, checked against the facts of `catalogue` (assembled by the domain
+    layers: engine/report/catalogue.py)."""
     rules_dir = rules_dir or default_rules_dir()
     read = [(path, *_read_file(path)) for path in sorted(rules_dir.rglob(RULE_FILE_GLOB))]
     problems = [p for _, _, reader in read for p in reader.problems]
     files = [rs for _, rs, _ in read if rs is not None]
-    known = _known_facts(files)
+    known = _known_facts(files, catalogue)
     compiled: list[CompiledSet] = []
     for path, rs, reader in read:
         if rs is None:
             continue
         reader.problems = []
-        compiled.append(_compile_set(rs, str(path), known, reader))
+        compiled.append(_compile_set(rs, str(path), known, catalogue, reader))
         problems += reader.problems
-    duplicates = _duplicates(compiled)
+    duplicates = _duplicates(compiled, catalogue)
     problems += duplicates
     if not duplicates:   # ordering needs unique names; duplicates are already reported
         ordered, cycle = _order(compiled)
         problems += [Problem(str(rules_dir), (), message) for message in cycle]
     if problems:
         raise InputError(problems)
-    return RuleBook(rules_version(rules_dir), tuple(ordered))
+    return RuleBook(rules_version(rules_dir), tuple(ordered), catalogue)
 
 
-def _compile_set(rs: RuleSetFile, file: str, known: dict[str, str], reader: _Reader) -> CompiledSet:
+def _compile_set(rs: RuleSetFile, file: str, known: dict[str, str], catalogue: Catalogue,
+                 reader: _Reader) -> CompiledSet:
     for name in rs.needs:
         if name not in known:
             reader.add(("needs",), f"needs unknown fact {name!r}{_close(name, set(known))}")
     if rs.stage == "legal":
         for name, produced in rs.produces.items():
-            if name not in CATALOGUE or CATALOGUE[name].type != produced.type:
+            if name not in catalogue or catalogue[name].type != produced.type:
                 reader.add(("produces", name), "a legal-stage rule set produces a catalogue fact of the same type")
     applies: tuple[Check, ...] = ()
     try:
@@ -304,14 +308,14 @@ def _compile_set(rs: RuleSetFile, file: str, known: dict[str, str], reader: _Rea
                        tuple(rs.table.inputs) if rs.table else (), compiled)
 
 
-def _duplicates(sets: list[CompiledSet]) -> list[Problem]:
+def _duplicates(sets: list[CompiledSet], catalogue: Catalogue) -> list[Problem]:
     out, seen, producers = [], {}, {}
     for s in sets:
         if s.name in seen:
             out.append(Problem(s.file, ("ruleset",), f"rule set {s.name!r} is also defined in {seen[s.name]}"))
         seen[s.name] = s.file
         for fact in s.produces:
-            if s.stage != "legal" and fact in CATALOGUE:
+            if s.stage != "legal" and fact in catalogue:
                 out.append(Problem(s.file, ("produces", fact), f"{fact!r} is a catalogue fact; choose another name"))
             if fact in producers and s.stage != "legal":
                 out.append(Problem(s.file, ("produces", fact), f"{fact!r} is also produced by {producers[fact]}"))

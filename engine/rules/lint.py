@@ -12,10 +12,9 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any
 
-from engine.legal.tables import LegalTables
 from engine.rules.book import CompiledRule, CompiledSet, RuleBook
-from engine.rules.catalogue import CATALOGUE, words_of
 from engine.rules.conditions import Check
 from engine.rules.native import show_value
 from engine.rules.unary import Interval, Test
@@ -41,15 +40,15 @@ class LintIssue:
 class _Facts:
     """Types, vocabularies and whether a fact may be missing, for catalogue and produced facts."""
 
-    def __init__(self, book: RuleBook, tables: LegalTables):
-        self.book, self.tables = book, tables
+    def __init__(self, book: RuleBook, tables: Any):
+        self.book, self.tables, self.catalogue = book, tables, book.catalogue
 
     def type(self, name: str) -> str | None:
         return self.book.fact_type(name)
 
     def words(self, name: str) -> list | None:
-        if name in CATALOGUE:
-            return words_of(CATALOGUE[name], self.tables)
+        if name in self.catalogue:
+            return self.catalogue.words(self.catalogue[name], self.tables)
         return next((s.produces[name].values for s in self.book.sets if name in s.produces), None)
 
     def domain(self, name: str, cset: CompiledSet) -> list | None:
@@ -57,11 +56,12 @@ class _Facts:
         values = [True, False] if kind == "bool" else self.words(name) if kind == "word" else None
         if values is None:
             return None
-        optional = cset.stage != "legal" and (CATALOGUE[name].optional if name in CATALOGUE else True)
+        optional = cset.stage != "legal" and (self.catalogue[name].optional if name in self.catalogue else True)
         return values + [None] if optional else values
 
 
-def lint(book: RuleBook, tables: LegalTables) -> list[LintIssue]:
+def lint(book: RuleBook, tables: Any) -> list[LintIssue]:
+    """`tables`: what the catalogue's vocabularies read their words from (the legal tables)."""
     facts = _Facts(book, tables)
     issues: list[LintIssue] = []
     for cset in book.sets:

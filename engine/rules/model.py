@@ -7,13 +7,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from engine.legal.tables import InForce
-
 FactType = Literal["bool", "word", "number", "months", "date", "set"]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InForce(Strict):
+    """The dates an entry of a rule or table file is in force: from, and to (inclusive) unless still in force."""
+
+    from_: date = Field(alias="from")
+    to: date | None = None
+
+    def covers(self, on: date) -> bool:
+        return self.from_ <= on and (self.to is None or on <= self.to)
 
 
 class Example(Strict):

@@ -9,9 +9,9 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from engine.plain import SCALARS, plain
 from engine.rules.book import CompiledRule, CompiledSet, RuleBook
 from engine.rules.conditions import Check, first_failure, quantified
+from engine.rules.plain import SCALARS, plain
 
 
 class EvaluationError(Exception):

@@ -26,7 +26,7 @@ def _field(report: dict[str, Any], *path: str) -> Any:
     value: Any = report
     for key in path:
         if not isinstance(value, dict) or key not in value:
-            raise StoreError(f"report.{'.'.join(path)}: missing; expected a report/1 from engine.assess")
+            raise StoreError(f"report.{'.'.join(path)}: missing; expected a report/1 from engine.report.assess")
         value = value[key]
     return value
 
@@ -43,7 +43,7 @@ class EvaluationMethods(CaseMethods, StoreBase):
     def record_evaluation(self, case_id: str, version: int, report: dict[str, Any], evaluator: str,
                           actor: str) -> Evaluation:
         if not isinstance(report, dict):
-            raise StoreError("report: expected the report mapping from engine.assess")
+            raise StoreError("report: expected the report mapping from engine.report.assess")
         if report.get("case_id", case_id) != case_id:
             raise StoreError(f"report.case_id: the report is for {report.get('case_id')!r}, not {case_id!r}")
         required_text("evaluator", evaluator, "name the evaluator (native or durable)")

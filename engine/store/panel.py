@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.rulebase import load_rules
+from engine.report.rulebase import load_rules
 from engine.rules.native import run_set
 from engine.store.base import StoreBase, check_name, required_text
 from engine.store.chain import canonical

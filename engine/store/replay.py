@@ -28,10 +28,10 @@ from sqlalchemy import Engine, select
 from tqdm import tqdm
 
 from engine import __version__
-from engine.assess import assess
-from engine.case_loader import case_from_data
-from engine.problems import InputError, path_text
-from engine.rulebase import Rules, load_rules
+from engine.case.loader import case_from_data
+from engine.files.problems import InputError, path_text
+from engine.report.assess import assess
+from engine.report.rulebase import Rules, load_rules
 from engine.rules.durable_eval import DurableUnavailable
 from engine.rules.native import EvaluationError
 from engine.store.chain import canonical, spells_as

@@ -18,12 +18,14 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from engine.dates import add_months
-from engine.legal.tables import Duration, InForce, default_rules_dir
-from engine.problems import InputError, Problem
+from engine.case.dates import add_months
+from engine.files.problems import InputError, Problem
+from engine.files.validation import build
+from engine.files.yaml_lines import line_of, parse
+from engine.legal.tables import Duration
+from engine.rules.directory import default_rules_dir
+from engine.rules.model import InForce
 from engine.store.schema import CasePayloadRow, CaseVersionRow, DecisionRow, EvaluationRow, ReportPayloadRow
-from engine.validation import build
-from engine.yaml_lines import line_of, parse
 
 POLICY_FILE = "policy/retention.yaml"
 ACTION = "retention.remove_payloads"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from engine.legal.tables import default_rules_dir
-from engine.rulebase import Rules, load_rules
+from engine.files.yaml_lines import load_yaml
+from engine.report.rulebase import Rules, load_rules
+from engine.rules.directory import default_rules_dir
 from engine.store.records import StoreError
-from engine.yaml_lines import load_yaml
 
 # The rules version covers exactly these files (engine.legal.tables.rules_version).
 PATTERN = "*.yaml"

@@ -6,10 +6,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from engine.assess import assess
-from engine.case_loader import case_from_data
-from engine.legal.tables import rules_version
-from engine.rulebase import Rules
+from engine.case.loader import case_from_data
+from engine.report.assess import assess
+from engine.report.rulebase import Rules
+from engine.rules.directory import rules_version
 from engine.store.api import Store
 from engine.store.records import CaseVersion, Evaluation, StoreError
 from engine.store.rules_snapshot import materialise, snapshot_files

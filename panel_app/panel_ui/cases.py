@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from engine import access
+from engine.services import access
 from panel_ui import session
 
 CACHE = "review_cache"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.rulebase import Rules
+from engine.report.rulebase import Rules
 from panel_ui.tables import words
 
 

@@ -11,8 +11,8 @@ import time
 
 import streamlit as st
 
-from engine.access import AccessDenied, AccessPolicy, load_policy
-from engine.rulebase import Rules, load_rules
+from engine.report.rulebase import Rules, load_rules
+from engine.services.access import AccessDenied, AccessPolicy, load_policy
 from engine.store import Store, User, open_store
 
 IDLE_MINUTES_DEFAULT = 15.0

@@ -9,7 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from engine.dates import add_length
+from engine.case.dates import add_length
 
 EPISODES_LANE = "Illness episodes (dates only)"
 LABEL_PX = 320     # lane labels (record and offence) are read whole, not cut to "R1 Theft from a s..."

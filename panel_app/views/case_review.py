@@ -13,7 +13,7 @@ from panel_ui.factors import factor_rows, outputs_text
 from panel_ui.tables import as_date, day, grid, moment, table
 from panel_ui.timeline import timeline_chart
 
-from engine import access
+from engine.services import access
 
 started = time.perf_counter()
 user = session.signed_in()
@@ -45,6 +45,9 @@ st.subheader("Timeline")
 st.altair_chart(timeline_chart(data), width="stretch")
 
 st.subheader("Records")
+if data["set_aside"] and not data["set_aside_shown"]:
+    st.info(f"{data['set_aside']} record{'s are' if data['set_aside'] != 1 else ' is'} set aside because the law "
+            "does not allow them to be considered for this post. They are not shown, and must not be weighed.")
 grid([{"record": r["case"]["id"], "kind": r["case"]["kind"], "date": as_date(r["case"]["date"]),
        "offence": r["case"].get("offence"), "spent on": day((r["result"] or {}).get("spent_on")),
        "badges": ", ".join(b["badge"] for b in r["badges"]), "declared": r["case"].get("self_disclosed")}
@@ -77,6 +80,12 @@ else:
     st.write("None recommended.")
 if recommendation.get("review_on"):
     st.write(f"Review on {day(recommendation['review_on'])}.")
+if recommendation.get("restrictions_to_discuss"):
+    st.markdown("**Restrictions for the panel to weigh** (each would take away a core duty of the post, so none is "
+                "offered as a safeguard):")
+    restrictions = session.rules().wording.factors["restrictions_to_discuss"]
+    for x in recommendation["restrictions_to_discuss"]:
+        st.markdown(f"- {restrictions.get(x, words(x))}")
 
 st.subheader("Dates of change")
 if report["changes"]:

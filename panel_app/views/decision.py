@@ -10,7 +10,7 @@ from panel_ui import session
 from panel_ui.cases import forget, open_case, words
 from panel_ui.tables import day, table
 
-from engine import access
+from engine.services import access
 
 user = session.signed_in()
 st.title("Decision")

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 from panel_ui import session
 
-from engine import access
-from engine.problems import InputError, Problem, path_text
-from engine.yaml_lines import parse, parse_json
+from engine.files.problems import InputError, Problem, path_text
+from engine.files.yaml_lines import parse, parse_json
+from engine.services import access
 
 PROBLEMS = "new_case_problems"
 user = session.signed_in()

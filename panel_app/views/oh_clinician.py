@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from panel_ui import session
 
-from engine import access
+from engine.services import access
 
 user = session.signed_in()
 st.title("Occupational health")

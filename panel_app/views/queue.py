@@ -7,7 +7,7 @@ import streamlit as st
 from panel_ui import session
 from panel_ui.tables import grid, words
 
-from engine import access
+from engine.services import access
 
 user = session.signed_in()
 st.title("Queue")

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from panel_ui import session
 
-from engine import access
+from engine.services import access
 
 CASEBANK = Path(__file__).resolve().parents[2] / "casebank"
 user = session.signed_in()

@@ -9,9 +9,9 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from engine.case_loader import read_document
-from engine.demo import DEMO_DIR
-from engine.rulebase import Rules
+from engine.case.loader import read_document
+from engine.report.rulebase import Rules
+from engine.services.demo import DEMO_DIR
 from engine.store import Store
 
 MARKER_CASE = "C-MARK-001"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from app_helpers import Seeded, marker_case
 
-from engine.demo import seed
-from engine.rulebase import load_rules
+from engine.report.rulebase import load_rules
+from engine.services.demo import seed
 from engine.store import open_store
 from engine.store.service import evaluate_case, submit_case
 

@@ -1,4 +1,4 @@
-"""engine/access.py: permissions as data, clinical fields never reach a panel role, refusals, the access log."""
+"""engine/services/access.py: permissions as data, clinical fields never reach a panel role, refusals, access log."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from app_helpers import MARKER_CASE, MARKERS, NEEDS, Seeded
 from rules_copy import copy_rules, edit
 
-from engine import access
-from engine.problems import InputError
+from engine.files.problems import InputError
+from engine.services import access
 from engine.store import ROLES
 
 WRITES = ("submit_case", "record_member_view", "record_decision", "record_oh_outcome")

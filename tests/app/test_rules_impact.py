@@ -1,4 +1,4 @@
-"""engine/rules_impact.py: the casebank under two rule versions, and the newest snapshot in the store."""
+"""engine/services/impact.py: the casebank under two rule versions, and the newest snapshot in the store."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import shutil
 from app_helpers import Seeded
 from rules_copy import copy_rules, edit
 
-from engine.rulebase import load_rules
-from engine.rules_impact import compare_rules, impact_against_published, published_version
+from engine.report.rulebase import load_rules
+from engine.services.impact import compare_rules, impact_against_published, published_version
 
 CASES = ("005-seed-protected-caution-ignored.yaml", "004-old-minor-motoring-appoint.yaml",
          "015-common-assault-home-visits.yaml")

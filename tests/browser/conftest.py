@@ -25,9 +25,9 @@ def chromium() -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh demo store (engine.demo, as `make run` seeds it) served by `streamlit run`."""
+    """A fresh demo store (engine.services.demo, as `make run` seeds it) served by `streamlit run`."""
     db = tmp_path_factory.mktemp("browser") / "demo.db"
-    subprocess.run([sys.executable, "-m", "engine.demo", "--db", str(db)], cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "engine.services.demo", "--db", str(db)], cwd=ROOT, check=True,
                    capture_output=True)
     process, url = start_streamlit(ROOT, f"sqlite:///{db}")
     try:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from browser_helpers import CHART, chart_drawn, go, nav_titles, pick, pick_case, settle, shot, sign_in
 
-from engine.demo import DECIDED_CASE, DEMO_DIR
+from engine.services.demo import DECIDED_CASE, DEMO_DIR
 
 ROLES = {
     "panel_member": ("demo-member", ["Queue", "New case", "Case review", "Decision"]),

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pg_cluster import MISSING, Cluster, find_bin_dir, start
 
-from engine.rulebase import Rules, load_rules
+from engine.report.rulebase import Rules, load_rules
 from engine.store import Store, open_store
 
 REQUIRE_POSTGRES = "FAIRCHANCE_REQUIRE_POSTGRES"

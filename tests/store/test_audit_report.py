@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
-from engine.casebank import split_expect
-from engine.cli import main
-from engine.rulebase import Rules
+from engine.cli.main import main
+from engine.report.rulebase import Rules
+from engine.services.casebank import split_expect
 from engine.store import Store
 from engine.store.audit_report import REMOVED, audit_figures, build_audit_report, write_audit_report
 from engine.store.retention import apply_retention

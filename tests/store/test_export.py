@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from engine.casebank import split_expect
-from engine.cli import main
-from engine.rulebase import Rules
+from engine.cli.main import main
+from engine.report.rulebase import Rules
+from engine.services.casebank import split_expect
 from engine.store import Store, StoreError
 from engine.store.export import export_store
 from engine.store.service import evaluate_case, submit_case

@@ -10,9 +10,9 @@ import pytest
 from rules_copy import edit
 from sqlalchemy import select, update
 
-from engine.casebank import casebank_files, split_expect
-from engine.cli import main
-from engine.rulebase import Rules, load_rules
+from engine.cli.main import main
+from engine.report.rulebase import Rules, load_rules
+from engine.services.casebank import casebank_files, split_expect
 from engine.store import Store
 from engine.store.chain import canonical
 from engine.store.replay import json_paths, replay, write_diff

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from rules_copy import edit
 
-from engine.casebank import split_expect
-from engine.cli import main
-from engine.problems import InputError
-from engine.rulebase import Rules
+from engine.cli.main import main
+from engine.files.problems import InputError
+from engine.report.rulebase import Rules
+from engine.services.casebank import split_expect
 from engine.store import Store
 from engine.store.replay import replay
 from engine.store.retention import ACTION, POLICY_FILE, apply_retention, load_policy

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from engine.cli import main, parser
+from engine.cli.main import main, parser
 from engine.store import open_store
 
 

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from store_cases import REFER, SAFEGUARDS, case_data
 
-from engine.problems import InputError
-from engine.rulebase import load_rules
+from engine.files.problems import InputError
+from engine.report.rulebase import load_rules
 from engine.store import StoreError
 from engine.store.chain import canonical
 from engine.store.rules_snapshot import materialise

@@ -1,0 +1,1 @@
+"""The case: its model, loading and checks, its JSON Schema, and the facts rules read from it."""

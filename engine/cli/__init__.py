@@ -1,0 +1,1 @@
+"""The fairchance command line."""

@@ -1,0 +1,109 @@
+"""`fairchance users add|list|disable` and `fairchance db upgrade`: the store's command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from engine.report.rulebase import Rules
+from engine.store import ROLES, Store, StoreError, open_store
+from engine.store.db import DEFAULT_URL, ENV_URL, resolve_url
+
+EXIT_INVALID = 2
+Handler = Callable[[argparse.Namespace, Store], int]
+
+
+def _with_store(handler: Handler) -> Callable[[argparse.Namespace, Rules], int]:
+    """Open the store for the command; a refused write or bad URL is one clear line and exit 2."""
+
+    def run(args: argparse.Namespace, rules: Rules) -> int:
+        try:
+            store = open_store(args.db)
+            try:
+                return handler(args, store)
+            finally:
+                store.close()
+        except StoreError as exc:
+            sys.stderr.write(f"fairchance: {exc}\n")
+            return EXIT_INVALID
+
+    return run
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"password for {args.username}: ")
+    if getpass.getpass("again: ") != first:
+        raise StoreError("password: the two entries differ")
+    return first
+
+
+def cmd_users_add(args: argparse.Namespace, store: Store) -> int:
+    user = store.add_user(args.username, _password(args), args.role, args.display_name, args.actor)
+    sys.stdout.write(f"added {user.username} ({user.role})\n")
+    return 0
+
+
+def _user_json(user: Any) -> dict[str, Any]:
+    return {"username": user.username, "role": user.role, "display_name": user.display_name,
+            "active": user.active, "created_at": user.created_at.isoformat()}
+
+
+def cmd_users_list(args: argparse.Namespace, store: Store) -> int:
+    users = store.list_users()
+    if args.json:
+        sys.stdout.write(json.dumps([_user_json(u) for u in users], indent=2) + "\n")
+        return 0
+    for u in users:
+        state = "active" if u.active else "disabled"
+        sys.stdout.write(f"{u.username}\t{u.role}\t{state}\t{u.display_name or ''}\n")
+    return 0
+
+
+def cmd_users_disable(args: argparse.Namespace, store: Store) -> int:
+    store.disable_user(args.username, args.actor)
+    sys.stdout.write(f"disabled {args.username}\n")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, store: Store) -> int:
+    sys.stdout.write(f"{resolve_url(args.db)}: schema at revision {store.schema_revision()}\n")  # opening migrated
+    return 0
+
+
+def _db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help=f"database URL (default: ${ENV_URL}, else {DEFAULT_URL}); "
+                                f"postgresql+psycopg://user@host/db for PostgreSQL")
+
+
+def _users_parsers(sub: argparse._SubParsersAction) -> None:
+    users = sub.add_parser("users", help="the panel app's users: add, list, disable")
+    usub = users.add_subparsers(dest="users_command", required=True)
+    add = usub.add_parser("add", help="add a user (password prompted, or read from stdin)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=ROLES, help="the user's role in the app")
+    add.add_argument("--display-name", help="the name shown in the app")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    listing = usub.add_parser("list", help="list the users")
+    listing.add_argument("--json", action="store_true", help="as JSON")
+    disable = usub.add_parser("disable", help="disable a user (kept, for the audit trail)")
+    disable.add_argument("username")
+    for p, handler in ((add, cmd_users_add), (listing, cmd_users_list), (disable, cmd_users_disable)):
+        _db_option(p)
+        if p is not listing:
+            p.add_argument("--actor", default="cli", help="the username recorded as doing this (default: cli)")
+        p.set_defaults(func=_with_store(handler))
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    _users_parsers(sub)
+    db = sub.add_parser("db", help="the decision store's database")
+    dsub = db.add_subparsers(dest="db_command", required=True)
+    up = dsub.add_parser("upgrade", help="create or migrate the schema to the newest revision")
+    _db_option(up)
+    up.set_defaults(func=_with_store(cmd_db_upgrade))

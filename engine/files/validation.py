@@ -1,0 +1,58 @@
+"""Turn pydantic validation errors into Problems that name file, field, line and expectation."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from engine.files.problems import Path, Problem
+from engine.files.yaml_lines import line_of
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    found = err.get("input")
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; unknown fields are not allowed)"
+    if kind == "missing":
+        return "required field is missing"
+    shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
+    return f"{err['msg']} (found {shown})"
+
+
+def _clean(loc: tuple[Any, ...]) -> Path:
+    # pydantic adds the names of union members and tagged choices to the location; drop them.
+    return tuple(p for p in loc if isinstance(p, int) or not (p.startswith("function-") or p in {
+        "str", "int", "bool", "date", "literal['none','until_further_order']",
+        "literal['none', 'until_further_order']", "LengthSpec"}))
+
+
+def _union_noise(err: dict[str, Any], errors: list[dict[str, Any]]) -> bool:
+    """For a value that may be a mapping or a word (a sentence length), keep only the branch that fits."""
+    if err["type"] == "literal_error" and isinstance(err.get("input"), dict):
+        return True
+    if err["type"] == "model_type":
+        path = _clean(err["loc"])
+        return any(e is not err and _clean(e["loc"]) == path for e in errors)
+    return False
+
+
+def problems_from(exc: ValidationError, file: str, lines: dict[Path, int], prefix: Path = ()) -> list[Problem]:
+    out = []
+    errors = exc.errors()
+    for err in errors:
+        if _union_noise(err, errors):
+            continue
+        path = prefix + _clean(err["loc"])
+        out.append(Problem(file, path, _message(err), line_of(lines, path)))
+    return out
+
+
+def build(model: type[M], data: Any, file: str, lines: dict[Path, int]) -> tuple[M | None, list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, problems_from(exc, file, lines)

@@ -1,0 +1,115 @@
+"""Occupational health: the clinician's section of the report, the manager's summary and the passport.
+
+The manager's summary and the passport are built only from manager-safe fields (the outcome, the
+adjustments' manager wording from rules/oh/adjustments.yaml, the review date, the contact): never
+from the health block, so no diagnosis, episode, medication or clinical text can reach them.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from typing import Any
+
+from engine.case.dates import add_months
+from engine.oh.adjustments import OhCatalogue, items, permitted_work
+
+# The peer arrangements that bring the permitted-work figures into the views.
+BENEFITS_ARRANGEMENTS = ("benefits_advice", "benefits_advice_before_hours_over_limit")
+
+
+def oh_section(factors: dict[str, Any], findings: list[dict[str, Any]], needs: list[str], assessed_on: str,
+               c: OhCatalogue) -> dict[str, Any]:
+    """The clinician's view: everything, with the findings (the full trace is in the report)."""
+    months = factors.get("oh_review_after")
+    weeks = factors.get("phased_return_weeks")
+    on_benefits = any(a in BENEFITS_ARRANGEMENTS for a in factors.get("peer_arrangements") or [])
+    return {
+        "outcome": factors.get("oh_outcome"),
+        "disability_opinion": factors.get("disability_opinion"),
+        "disability_opinion_text": c.disability_opinions.get(factors.get("disability_opinion") or "not_assessed"),
+        "functional_needs": needs,
+        "adjustments": items(c, factors.get("adjustments")),
+        "peer_arrangements": items(c, factors.get("peer_arrangements")),
+        "phased_return": {"weeks": weeks, "pattern": c.phased_return_patterns[factors["phased_return_pattern"]]}
+        if weeks else None,
+        "permitted_work": permitted_work(date.fromisoformat(assessed_on), c) if on_benefits else None,
+        "review_on": add_months(date.fromisoformat(assessed_on), int(months)).isoformat() if months else None,
+        "findings": [f for f in findings if f["ruleset"].startswith("oh.")],
+    }
+
+
+def manager_summary(report: dict[str, Any], role_title: str | None, c: OhCatalogue) -> dict[str, Any]:
+    """Outcome, adjustments, review date and who to contact: nothing clinical."""
+    oh = report["occupational_health"]
+    return {
+        "case_id": report["case_id"],
+        "role": role_title,
+        "outcome": c.manager_outcomes[oh["outcome"] or "not_assessed"],
+        "adjustments": [a["manager"] for a in oh["adjustments"] + oh["peer_arrangements"]],
+        "phased_return": (f"{oh['phased_return']['weeks']} weeks: {oh['phased_return']['pattern']}"
+                          if oh["phased_return"] else None),
+        "permitted_work": oh["permitted_work"]["manager"] if oh.get("permitted_work") else None,
+        "review_on": oh["review_on"],
+        "contact": c.contact,
+    }
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    lines = [f"Occupational health summary for the manager ({summary['case_id']}, {summary['role'] or 'role'})", "",
+             summary["outcome"], ""]
+    if summary["adjustments"]:
+        lines += ["Adjustments to discuss and agree:"] + [f"  - {a}" for a in summary["adjustments"]] + [""]
+    if summary["phased_return"]:
+        lines += [f"Phased return: {summary['phased_return']}", ""]
+    if summary["permitted_work"]:
+        lines += [f"Permitted work: {summary['permitted_work']}", ""]
+    if summary["review_on"]:
+        lines += [f"Review on: {summary['review_on']}"]
+    lines += [f"Contact: {summary['contact']}"]
+    return "\n".join(lines) + "\n"
+
+
+_STYLE = ("body{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.5}"
+          "td,th{border:1px solid #999;padding:.4em;text-align:left}table{border-collapse:collapse;width:100%}"
+          "@media print{.noprint{display:none}}")
+
+
+def _page(title: str, body: str) -> str:
+    return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"<style>{_STYLE}</style></head><body>{body}</body></html>\n")
+
+
+def _permitted_html(summary: dict[str, Any]) -> str:
+    return f"<p>Permitted work: {html.escape(summary['permitted_work'])}</p>" if summary["permitted_work"] else ""
+
+
+def summary_html(summary: dict[str, Any]) -> str:
+    items = "".join(f"<li>{html.escape(a)}</li>" for a in summary["adjustments"])
+    body = (f"<h1>Occupational health summary</h1><p>{html.escape(summary['case_id'])}, "
+            f"{html.escape(summary['role'] or 'role')}</p><p><strong>{html.escape(summary['outcome'])}</strong></p>"
+            + (f"<h2>Adjustments to discuss and agree</h2><ul>{items}</ul>" if items else "")
+            + (f"<p>Phased return: {html.escape(summary['phased_return'])}</p>" if summary["phased_return"] else "")
+            + _permitted_html(summary)
+            + (f"<p>Review on: {html.escape(summary['review_on'])}</p>" if summary["review_on"] else "")
+            + f"<p>Contact: {html.escape(summary['contact'])}</p>")
+    return _page("Occupational health summary", body)
+
+
+def passport_html(summary: dict[str, Any]) -> str:
+    """An adjustment passport the person and manager keep: agreed adjustments, review date, both confirm."""
+    rows = "".join(f"<tr><td>{html.escape(a)}</td><td>&#9744; agreed</td><td></td></tr>"
+                   for a in summary["adjustments"]) or "<tr><td colspan=\"3\">No adjustments recorded.</td></tr>"
+    sign = "".join(f"<tr><th>{who}</th><td>Name:</td><td>Signature:</td><td>Date:</td></tr>"
+                   for who in ("Person", "Manager"))
+    body = ("<h1>Adjustment passport</h1>"
+            "<p>A record of the adjustments agreed between you and your manager. It goes with you if your manager "
+            "changes. Review it together at least every six months, or sooner if anything changes.</p>"
+            f"<p>Reference: {html.escape(summary['case_id'])}. Role: {html.escape(summary['role'] or '')}.</p>"
+            f"<table><tr><th>Adjustment</th><th>Agreed</th><th>Notes</th></tr>{rows}</table>"
+            + (f"<p>Phased return: {html.escape(summary['phased_return'])}</p>" if summary["phased_return"] else "")
+            + _permitted_html(summary)
+            + f"<p>Review date: {html.escape(summary['review_on'] or 'to agree')}</p>"
+            f"<h2>Confirmed by</h2><table>{sign}</table>"
+            f"<p class=\"noprint\">Print this page, or save it as PDF from the browser's print dialogue.</p>")
+    return _page("Adjustment passport", body)
