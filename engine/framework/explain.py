@@ -95,7 +95,8 @@ def _certificate_lines(w: Wording, report: dict[str, Any], case: Case) -> list[s
 def panel_explanation(report: dict[str, Any], case: Case, w: Wording) -> list[str]:
     rec, factors = report["recommendation"], report["factors"]
     considered = [r for r in report["records"] if r["considered"] is True]
-    lines = [_say(w.panel.counts, total=len(report["records"]), considered=len(considered))]
+    total = len(report["records"])
+    lines = [_say(w.panel.counts, total=f"{total} record{'s' if total != 1 else ''}", considered=len(considered))]
     lines += _set_aside(w, report["records"])
     for r in considered:
         offence, year = _record_label(case, r["id"])

@@ -22,10 +22,22 @@ def factor_text(value: Any, kind: str | None) -> str:
 
 
 def factor_rows(factors: dict[str, Any], rules: Rules) -> list[dict[str, str]]:
-    """One row a case-level factor that has a value (per-record factors are shown with each record)."""
-    kinds = fact_types(rules)
-    return [{"factor": str(words(name)), "value": factor_text(value, kinds.get(name))}
-            for name, value in factors.items() if value is not None and not isinstance(value, list)]
+    """One row a case-level factor that has a value (per-record factors are shown with each record), in the
+    words of rules/framework/wording.yaml where it has them."""
+    kinds, said = fact_types(rules), rules.wording.factors
+    rows = []
+    for name, value in factors.items():
+        if value is None or name == "safeguards":
+            continue
+        phrases = said.get(name, {})
+        if isinstance(value, list):
+            text = ", ".join(phrases.get(v, str(words(v))) for v in value)
+        elif isinstance(value, str) and value in phrases:
+            text = phrases[value]
+        else:
+            text = factor_text(value, kinds.get(name))
+        rows.append({"factor": str(words(name)), "value": text})
+    return rows
 
 
 def outputs_text(outputs: dict[str, Any] | None) -> str:

@@ -78,7 +78,10 @@ def case_review(page, role: str, name: str) -> None:
     chart_drawn(page)
     assert page.locator(CHART).first.locator("canvas, svg").first.bounding_box()["height"] > 100
     heading(page, "Records")
-    grid_drawn(page)
+    if role == "panel_chair":   # C-DEMO-004's only record is set aside: the panel sees a count, not the record
+        page.get_by_text("1 record is set aside because the law does not allow them").wait_for()
+    else:
+        grid_drawn(page)
     shot(page, name)
 
 
