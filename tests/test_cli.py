@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from engine.case.dates import uk_date
 from engine.cli.main import EXIT_INVALID, main
 from engine.legal.tables import load_tables
+from engine.report.rulebase import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
+RULES = load_rules()
 DEMO = ROOT / "casebank" / "demo" / "peer-support-worker.yaml"
 TABLES = load_tables()
 SPENT_ON = re.compile(r"^(\d{4}-\d{2}-\d{2}|never|indefinite|when_paid)$")
@@ -51,15 +54,24 @@ def test_assess_prints_a_table(capsys):
     assert code == 0, err
     data = demo_data()
     lines = out.splitlines()
-    assert lines[0].startswith(f"Case {data['case_id']} as at {data['assessed_on']}")
-    start = next(i for i, line in enumerate(lines) if line.startswith("record"))
-    assert lines[start].split() == ["record", "kind", "date", "spent", "on", "spent", "basic", "std", "enh",
-                                    "protected", "considered"]
+    assert lines[0] == f"Case {data['case_id']}, as at {uk_date(data['assessed_on'])}"
+    start = next(i for i, line in enumerate(lines) if line.startswith("Record  "))
+    assert [c for c in lines[start].split("  ") if c][:3] == ["Record", "Kind", "Date"]
     table = lines[start + 1:start + 1 + len(data["records"])]
     for record in data["records"]:
         row = next((line for line in table if line.split()[:1] == [record["id"]]), None)
         assert row is not None, f"no table row for {record['id']}"
-        assert row.split()[1:3] == [record["kind"], str(record["date"])]
+        assert RULES.tables.kinds[record["kind"]].title in row and uk_date(record["date"]) in row
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", "\n".join(lines[:start + len(data["records"]) + 1])), \
+        "no ISO date above the legal workings"
+    assert " ?" not in out and "_" not in "\n".join(lines[:start]), "no placeholders or codes in the people's part"
+
+
+def test_assess_brief_is_brief(capsys):
+    code, out, err = run(capsys, "assess", DEMO, "--brief")
+    assert code == 0, err
+    assert out.splitlines()[3].startswith("Recommendation: ") and len(out.splitlines()) < 20
+    assert "legal workings" not in out
 
 
 def test_assess_json_has_every_record_field(capsys):

@@ -228,11 +228,16 @@ def test_oh_commands(capsys, tmp_path):
     assert "Start and finish outside peak travel times" in out and "Review on: 2027-05-22" in out
     assert main(["oh", "summary", str(file), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["outcome"].startswith("Fit for the role, with the adjustments")
-    assert main(["oh", "passport", str(file)]) == 0
-    page = capsys.readouterr().out
+    saved = tmp_path / "passport.html"
+    assert main(["oh", "passport", str(file), "--out", str(saved)]) == 0
+    page = saved.read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>") and "Adjustment passport" in page
     assert "Person" in page and "Manager" in page and "Signature:" in page and "&#9744; agreed" in page
     assert main(["oh", "report", str(file)]) == 0
+    text = capsys.readouterr().out
+    assert "Outcome: Fit with adjustments" in text and "Anxiety travelling at rush hour" in text
+    assert "Review on 22 May 2027" in text and "{" not in text and "_" not in text
+    assert main(["oh", "report", str(file), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["functional_needs"] == ["rush_hour_travel_anxiety"]
 
 

@@ -15,11 +15,12 @@ from engine.cli.args import iso_date
 from engine.cli.audit import add_parsers as add_audit_parsers
 from engine.cli.store import add_parsers as add_store_parsers
 from engine.files.problems import InputError
+from engine.oh.report_text import oh_report_text
 from engine.oh.summary import manager_summary, passport_html, summary_html, summary_text
 from engine.report.assess import ENGINES, assess
 from engine.report.catalogue import FACTS, catalogue_markdown
-from engine.report.document import render_text
 from engine.report.rulebase import Rules, load_rules
+from engine.report.text import render_text
 from engine.rules.durable_eval import DurableUnavailable
 from engine.rules.examples import run_examples
 from engine.rules.lint import lint
@@ -42,7 +43,7 @@ def cmd_assess(args: argparse.Namespace, rules: Rules) -> int:
     elif args.letter:
         sys.stdout.write(report["explanation"]["applicant_letter"])
     else:
-        sys.stdout.write(render_text(report, reasons=not args.brief))
+        sys.stdout.write(render_text(report, rules, brief=args.brief))
     return 0
 
 
@@ -124,12 +125,14 @@ def cmd_oh(args: argparse.Namespace, rules: Rules) -> int:
     case = load_case(Path(args.case), rules.tables, args.on)
     report = assess(case, rules, args.on or case.assessed_on or date.today())
     if args.oh_command == "report":
-        sys.stdout.write(_dump(report["occupational_health"]))
+        section = report["occupational_health"]
+        titles = {n: need.title for n, need in rules.tables.needs.items()}
+        sys.stdout.write(_dump(section) if args.json else oh_report_text(report["case_id"], section, titles))
         return 0
     summary = manager_summary(report, case.role.title, rules.oh)
     if args.oh_command == "passport":
-        sys.stdout.write(passport_html(summary))
-    elif args.json:
+        return _write_passport(passport_html(summary), args.out)
+    if args.json:
         sys.stdout.write(_dump(summary))
     elif args.html:
         sys.stdout.write(summary_html(summary))
@@ -138,12 +141,24 @@ def cmd_oh(args: argparse.Namespace, rules: Rules) -> int:
     return 0
 
 
+def _write_passport(page: str, out: Path | None) -> int:
+    if out is None:
+        if sys.stdout.isatty():
+            sys.stderr.write("fairchance: the passport is an HTML page; give --out FILE.html to save it\n")
+            return EXIT_INVALID
+        sys.stdout.write(page)
+        return 0
+    out.write_text(page, encoding="utf-8")
+    sys.stderr.write(f"Saved the adjustment passport to {out}\n")
+    return 0
+
+
 def _oh_parsers(sub: argparse._SubParsersAction) -> None:
     oh = sub.add_parser("oh", help="occupational health: the clinician's report, the manager's summary, the passport")
     osub = oh.add_subparsers(dest="oh_command", required=True)
     for name, text in (("report", "the clinician's OH report (everything; clinical)"),
                        ("summary", "the manager's summary: outcome, adjustments, review date, contact"),
-                       ("passport", "the adjustment passport as printable HTML")):
+                       ("passport", "the adjustment passport as a printable HTML page (--out FILE)")):
         p = osub.add_parser(name, help=text)
         p.add_argument("case", help="path to the case file")
         p.add_argument("--on", type=iso_date, help="assess as at this date (YYYY-MM-DD)")
@@ -151,6 +166,10 @@ def _oh_parsers(sub: argparse._SubParsersAction) -> None:
             form = p.add_mutually_exclusive_group()
             form.add_argument("--json", action="store_true", help="as JSON")
             form.add_argument("--html", action="store_true", help="as HTML")
+        elif name == "report":
+            p.add_argument("--json", action="store_true", help="the raw section as JSON")
+        else:
+            p.add_argument("--out", type=Path, help="save the printable page to this HTML file")
         p.set_defaults(func=cmd_oh)
 
 
@@ -180,7 +199,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("case", help="path to the case file")
     a.add_argument("--on", type=iso_date, help="assess as at this date (YYYY-MM-DD), overriding assessed_on")
     a.add_argument("--json", action="store_true", help="print the report as JSON")
-    a.add_argument("--brief", action="store_true", help="the table only, without the reasons")
+    a.add_argument("--brief", action="store_true", help="the recommendation and one line a record")
     a.add_argument("--letter", action="store_true", help="print the letter to the applicant")
     a.add_argument("--engine", choices=ENGINES, default="native",
                    help="the rule evaluator: native (default, with the full trace) or durable (durable_rules)")

@@ -17,6 +17,7 @@ class Strict(BaseModel):
 
 
 class OutcomeWords(Strict):
+    label: str          # the outcome's name for people, wherever a screen or the text report names it
     panel: str
     applicant: str
 
