@@ -65,13 +65,17 @@ def timeline_chart(review: dict[str, Any]) -> alt.LayerChart:
     frame = timeline_rows(review)
     lanes = list(dict.fromkeys(frame["lane"]))
     y = alt.Y("lane:N", sort=lanes, title=None, axis=alt.Axis(labelLimit=LABEL_PX))
-    spans = alt.Chart(frame[frame["end"].notna()]).mark_bar(opacity=0.55, height=10).encode(
+    spans = alt.Chart(frame[frame["end"].notna()]).mark_bar(opacity=0.55, height=10, aria=False).encode(
         x=alt.X("start:T", title=None), x2="end:T", y=y, color=alt.Color("what:N", title="Event"),
         tooltip=["lane", "what", alt.Tooltip("start:T", title="from"), alt.Tooltip("end:T", title="to")])
-    points = alt.Chart(frame[frame["end"].isna()]).mark_point(filled=True, size=70).encode(
+    points = alt.Chart(frame[frame["end"].isna()]).mark_point(filled=True, size=70, aria=False).encode(
         x="start:T", y=y, color="what:N", shape=alt.Shape("what:N", title="Event"),
         tooltip=["lane", "what", alt.Tooltip("start:T", title="date")])
     assessed = pd.DataFrame({"start": [pd.to_datetime(review["assessed_on"])], "what": ["assessment date"]})
-    rule = alt.Chart(assessed).mark_rule(strokeDash=[6, 3], color="black").encode(
+    rule = alt.Chart(assessed).mark_rule(strokeDash=[6, 3], color="black", aria=False).encode(
         x="start:T", tooltip=[alt.Tooltip("start:T", title="assessment date")])
-    return alt.layer(spans, points, rule).properties(height=28 * max(len(lanes), 3) + 40)
+    return alt.layer(spans, points, rule).properties(
+        height=28 * max(len(lanes), 3) + 40,
+        description="Timeline of the records that may be considered: each record's date, sentence and the days it "
+                    "becomes spent or protected, with illness episodes (dates only); the records table below has "
+                    "the same dates.")

@@ -74,8 +74,11 @@ with report_tab:
     if built is not None:
         report, figures = built
         st.write(f"{report.cases} cases, {report.evaluations} evaluations, {report.decisions} decisions")
-        for fig in figures.values():
-            st.pyplot(fig, clear_figure=False)
+        for name, fig in figures.items():
+            png = io.BytesIO()
+            fig.savefig(png, format="png", bbox_inches="tight")
+            title = fig.axes[0].get_title() if fig.axes and fig.axes[0].get_title() else name.replace("_", " ")
+            st.image(png.getvalue(), alt=f"Chart: {title}. The same figures are in the tables below.")
         for name, table in report.tables.items():
             with st.expander(name.replace("_", " ")):
                 st.dataframe(table, hide_index=True)

@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 from panel_ui import session
+from panel_ui.health import show_health
 
 from engine.services import access
 
@@ -33,7 +34,7 @@ st.caption(f"{case_id} · {data['role']['title']} · team {data['role']['team'] 
 st.subheader("Health and functional needs")
 health = data["health"]
 if health:
-    st.json(health, expanded=True)
+    show_health(health, {n: need.title for n, need in session.rules().tables.needs.items()})
 else:
     st.write("No health information on the case.")
 for a in data.get("accounts", []):

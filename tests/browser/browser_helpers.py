@@ -102,6 +102,23 @@ def settle(page) -> None:
     page.wait_for_timeout(250)      # the last frame's paint (grids and charts draw after the DOM settles)
 
 
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+BLOCKING = ("serious", "critical")
+
+
+def accessible(page, name: str) -> None:
+    """axe-core's WCAG 2.2 A and AA rules on the page as it stands (Public Sector Bodies Accessibility
+    Regulations 2018); any serious or critical violation fails, naming the rule and the elements."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA},
+                                     "resultTypes": ["violations"]}).response["violations"]
+    blocking = [v for v in found if v.get("impact") in BLOCKING]
+    report = [f"{v['id']} ({v['impact']}): {v['help']}: " + ", ".join(n["target"][0] for n in v["nodes"][:3])
+              for v in blocking]
+    assert not blocking, f"{name}: accessibility violations:\n" + "\n".join(report)
+
+
 def shot(page, name: str) -> Path:
     """A screenshot of the whole page: Streamlit scrolls inside its main block, so the viewport is made
     as tall as the content first (full_page alone would stop at the window)."""
@@ -115,6 +132,7 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
+    accessible(page, name)
     return path
 
 

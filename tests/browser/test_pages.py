@@ -80,6 +80,8 @@ def case_review(page, role: str, name: str) -> None:
     heading(page, "Records")
     if role == "panel_chair":   # C-DEMO-004's only record is set aside: the panel sees a count, not the record
         page.get_by_text("1 record is set aside because the law does not allow them").wait_for()
+    elif role == "auditor":     # the decided demo case has no records
+        page.get_by_text("No records on the certificate or declared.").wait_for()
     else:
         grid_drawn(page)
     shot(page, name)
@@ -93,8 +95,8 @@ def decision(page, role: str, name: str) -> None:
         page.get_by_role("button", name="Record the decision").wait_for()
     else:
         page.get_by_text("demo-chair agreed with the recommendation").wait_for()   # the decided demo case
-        page.get_by_text("Read only.").wait_for()
-        assert page.get_by_test_id("stForm").count() == 0
+        settle(page)
+        assert page.get_by_test_id("stForm").count() == 0             # the auditor reads, never writes
     page.get_by_role("button", name="Download the letter").wait_for()
     shot(page, name)
 
@@ -102,7 +104,8 @@ def decision(page, role: str, name: str) -> None:
 def occupational_health(page, role: str, name: str) -> None:
     pick(page, "Case", OH_CASE)
     heading(page, "For the manager (no clinical detail)")
-    summary = page.get_by_test_id("stText").last.inner_text()
+    page.get_by_test_id("stText").filter(has_text=re.compile("fit for the role", re.I)).last.wait_for()
+    summary = page.get_by_test_id("stText").filter(has_text=re.compile("fit for the role", re.I)).last.inner_text()
     assert "fit" in summary.lower() and "- " in summary, summary
     page.get_by_role("button", name="Download the adjustment passport").wait_for()
     shot(page, name)
@@ -161,16 +164,15 @@ PAGES: dict[str, Callable[[object, str, str], None]] = {
 }
 
 
-# The OH clinician, auditor and rules steward page checks were unfinished when the session ended
-# (their assertions time out); AppTest covers those pages. Listed in the closing note of issue 7.
-SHOWN = ("panel_member", "panel_chair")
+SHOWN = tuple(ROLES)
 
 
 @pytest.mark.parametrize("role", SHOWN)
 def test_every_page_of_the_role(page, role):
     username, titles = ROLES[role]
     sign_in(page, username)
-    assert nav_titles(page) == titles
+    # Streamlit shows no page list when a role has only one page
+    assert nav_titles(page) == (titles if len(titles) > 1 else [])
     for n, title in enumerate(titles):
         if n:
             go(page, title)
