@@ -25,7 +25,7 @@ def _message(err: dict[str, Any]) -> str:
 
 def _clean(loc: tuple[Any, ...]) -> Path:
     # pydantic adds the names of union members and tagged choices to the location; drop them.
-    return tuple(p for p in loc if isinstance(p, int) or not (p.startswith("function-") or p in {
+    return tuple(p for p in loc if isinstance(p, int) or not (p.startswith(("function-", "literal[")) or p in {
         "str", "int", "bool", "date", "literal['none','until_further_order']",
         "literal['none', 'until_further_order']", "LengthSpec"}))
 
