@@ -45,8 +45,8 @@ def case_from_data(data: Any, lines: dict[Path, int], file: str, tables: Vocabul
         as_at = on or case.assessed_on
         found = check_case(case, tables, as_at, input_limits())
         problems += [Problem(file, p, msg, line_of(lines, p)) for p, msg in found]
-    if problems:
-        raise InputError(problems)
+    if problems or case is None:
+        raise InputError(problems or [Problem(file, (), "not a valid case/1 file")])
     return case
 
 
