@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from engine.case.dates import age_on, as_months
 from engine.case.model import Case, LengthSpec, Record, Sentence
 from engine.case.vocabulary import Vocabulary
+from engine.files.limits import InputLimits
 from engine.files.problems import Path
 
 Found = Iterator[tuple[Path, str]]
@@ -18,7 +20,122 @@ def _one_of(value: str, known: dict | tuple, what: str) -> str:
     return f"unknown {what} {value!r}; expected one of: {', '.join(sorted(known))}"
 
 
-def check_case(case: Case, tables: Vocabulary, on: date | None) -> Found:
+LIMITS = "rules/policy/input-limits.yaml"
+
+
+def check_sizes(data: Any, limits: InputLimits) -> Found:
+    """Before the case is validated: how many records and list items, how deep, how long each text.
+    Iterative, so that data from any source (the store, the app) cannot exhaust the stack."""
+    records = data.get("records") if isinstance(data, dict) else None
+    if isinstance(records, list) and len(records) > limits.max_records:
+        yield ("records",), f"{len(records):,} records; a case may have at most {limits.max_records} ({LIMITS})"
+        return
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if len(path) > limits.max_depth:
+            yield path, f"nested more than {limits.max_depth} levels deep ({LIMITS})"
+            return
+        if isinstance(value, str) and len(value) > limits.max_text_chars:
+            yield path, f"a text of {len(value):,} characters; at most {limits.max_text_chars:,} ({LIMITS})"
+        elif isinstance(value, list):
+            if len(value) > limits.max_list_items and path != ("records",):
+                yield path, f"{len(value):,} items; a list may have at most {limits.max_list_items:,} ({LIMITS})"
+                return
+            stack += [(path + (i,), v) for i, v in enumerate(value)]
+        elif isinstance(value, dict):
+            stack += [(path + (str(k),), v) for k, v in value.items()]
+
+
+def _check_id(value: str | None, limits: InputLimits) -> str | None:
+    """Ids are shown in reports, letters and terminals: printable characters only (no control characters,
+    no bidirectional overrides, no terminal escapes), and short."""
+    if value is None:
+        return None
+    if not value.isprintable() or value != value.strip():
+        return ("an id may hold only printable characters, with no control characters, direction overrides "
+                f"or leading or trailing spaces (found {value[:40]!r})")
+    if len(value) > limits.max_id_chars:
+        return f"an id may be at most {limits.max_id_chars} characters long (found {len(value)}; {LIMITS})"
+    return None
+
+
+def _ids(case: Case) -> Iterator[tuple[Path, str | None]]:
+    yield ("case_id",), case.case_id
+    yield ("applicant", "ref"), case.applicant.ref
+    for i, r in enumerate(case.records):
+        yield ("records", i, "id"), r.id
+    for i, e in enumerate(case.health.illness_episodes if case.health else []):
+        yield ("health", "illness_episodes", i, "id"), e.id
+        for j, rid in enumerate(e.linked_records):
+            yield ("health", "illness_episodes", i, "linked_records", j), rid
+
+
+def _dates(case: Case) -> Iterator[tuple[Path, date | None]]:
+    yield ("assessed_on",), case.assessed_on
+    yield ("applicant", "date_of_birth"), case.applicant.date_of_birth
+    yield ("certificate", "issued_on"), case.certificate.issued_on if case.certificate else None
+    for i, r in enumerate(case.records):
+        at = ("records", i)
+        yield at + ("date",), r.date
+        yield at + ("offence_date",), r.offence_date
+        yield at + ("conditions_end",), r.conditions_end if isinstance(r.conditions_end, date) else None
+        for j, s in enumerate(r.sentences):
+            yield at + ("sentences", j, "start"), s.start
+            yield at + ("sentences", j, "paid_on"), s.paid_on
+    health = case.health
+    for i, e in enumerate(health.illness_episodes if health else []):
+        yield ("health", "illness_episodes", i, "start"), e.start
+        yield ("health", "illness_episodes", i, "end"), e.end
+    if health and health.wellbeing_plan:
+        yield ("health", "wellbeing_plan", "reviewed_on"), health.wellbeing_plan.reviewed_on
+    if health and health.fit_note:
+        yield ("health", "fit_note", "until"), health.fit_note.until
+
+
+def check_limits(case: Case, tables: Vocabulary, on: date | None, limits: InputLimits) -> Found:
+    """Ids, the range of dates the engine can count from, and the assessment date against the law in force."""
+    for path, value in _ids(case):
+        message = _check_id(value, limits)
+        if message:
+            yield path, message
+    low, high = limits.earliest_date, limits.latest_date
+    for path, day in _dates(case):
+        if day is not None and not low <= day <= high:
+            yield path, f"the date {day} is outside the dates a case may hold, {low} to {high} ({LIMITS})"
+    if on is not None and case.assessed_on != on and not low <= on <= high:
+        yield ("assessed_on",), f"the assessment date {on} is outside {low} to {high} ({LIMITS})"
+    if on is not None and low <= on <= high and (tables.regime_on(on) is None or tables.filtering_on(on) is None):
+        first = min(r.in_force.from_ for r in tables.regimes)
+        yield ("assessed_on",), (f"no rehabilitation regime is in force on {on}: the Rehabilitation of Offenders "
+                                 f"Act 1974 applies from {first}")
+    if on is not None and case.applicant.date_of_birth > on:
+        yield ("applicant", "date_of_birth"), (f"the date of birth {case.applicant.date_of_birth} is after the "
+                                               f"assessment date {on}")
+    for i, r in enumerate(case.records):
+        for j, months in _term_months(r, tables):
+            if months > 12 * limits.max_term_years:
+                yield ("records", i, "sentences", j, "length"), (
+                    f"a term of {float(months):,.0f} months; no sentence or order (consecutive terms added up) "
+                    f"may be longer than {limits.max_term_years} years ({LIMITS})")
+
+
+def _term_months(record: Record, tables: Vocabulary) -> Iterator[tuple[int, Any]]:
+    total = None
+    for j, s in enumerate(record.sentences):
+        if not isinstance(s.length, LengthSpec):
+            total = None
+            continue
+        months = as_months(s.length.amount, s.length.unit, tables.days_per_month)
+        total = total + months if s.consecutive and total is not None else months
+        yield j, total
+
+
+def check_case(case: Case, tables: Vocabulary, on: date | None, limits: InputLimits) -> Found:
+    found = list(check_limits(case, tables, on, limits))
+    if found:       # dates and lengths out of range: the checks below would count from them
+        yield from found
+        return
     if case.jurisdiction not in SUPPORTED_JURISDICTIONS:
         yield ("jurisdiction",), f"jurisdiction {case.jurisdiction!r} is not supported yet; only england_wales"
     yield from _check_role(case, tables)
@@ -99,8 +216,11 @@ def _check_record(record: Record, case: Case, tables: Vocabulary, on: date | Non
             yield ("sentences",), f"a {record.kind} has no sentences; only convictions do"
         if record.conditions_end is not None and not kind.conditional:
             yield ("conditions_end",), f"conditions_end applies only to conditional cautions, not to a {record.kind}"
-        if record.conditions_end is not None and record.conditions_end < record.date:
+        if isinstance(record.conditions_end, date) and record.conditions_end < record.date:
             yield ("conditions_end",), f"the conditions ended {record.conditions_end}, before the caution {record.date}"
+        if isinstance(record.conditions_end, date) and on is not None and record.conditions_end > on:
+            yield ("conditions_end",), (f"the conditions end {record.conditions_end}, after the assessment date {on}: "
+                                        "give conditions_end: running (not ended on the assessment date)")
 
 
 def _check_category(record: Record, tables: Vocabulary) -> Found:

@@ -9,22 +9,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.case.checks import check_case
+from engine.case.checks import check_case, check_sizes
 from engine.case.model import Case
 from engine.case.vocabulary import Vocabulary
+from engine.files.limits import input_limits
 from engine.files.problems import InputError, Path, Problem
 from engine.files.validation import build
-from engine.files.yaml_lines import line_of, parse, parse_json
+from engine.files.yaml_lines import line_of, parse, parse_json, read_text
 
 
 def read_document(path: FsPath) -> tuple[Any, dict[Path, int]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError([Problem(str(path), (), f"cannot read the file: {exc.strerror}")]) from exc
+    """A case file's data and lines, within the limits of rules/policy/input-limits.yaml."""
+    structure = input_limits().case_structure()
+    text = read_text(path, structure.max_bytes)
     if path.suffix.lower() == ".json":
-        return parse_json(text, str(path))
-    return parse(text, str(path))
+        return parse_json(text, str(path), structure)
+    return parse(text, str(path), structure)
 
 
 def case_from_data(data: Any, lines: dict[Path, int], file: str, tables: Vocabulary,
@@ -35,14 +35,18 @@ def case_from_data(data: Any, lines: dict[Path, int], file: str, tables: Vocabul
     if data.get("format") not in (None, "case/1"):
         raise InputError([Problem(file, ("format",), f"unsupported format {data.get('format')!r}; expected case/1",
                                   line_of(lines, ("format",)))])
+    problems = [Problem(file, p, msg, line_of(lines, p)) for p, msg in check_sizes(data, input_limits())]
+    if problems:
+        raise InputError(problems)
     case, problems = build(Case, data, file, lines)
     if case is None:
         case = _without_unknown_fields(data, problems)
     if case is not None:
         as_at = on or case.assessed_on
-        problems += [Problem(file, p, msg, line_of(lines, p)) for p, msg in check_case(case, tables, as_at)]
-    if problems:
-        raise InputError(problems)
+        found = check_case(case, tables, as_at, input_limits())
+        problems += [Problem(file, p, msg, line_of(lines, p)) for p, msg in found]
+    if problems or case is None:
+        raise InputError(problems or [Problem(file, (), "not a valid case/1 file")])
     return case
 
 
@@ -55,7 +59,10 @@ def _without_unknown_fields(data: dict, problems: list[Problem]) -> Case | None:
     unknown = [p.path for p in problems if p.message.startswith("unknown field")]
     if len(unknown) != len(problems):
         return None
-    pruned = copy.deepcopy(data)
+    try:
+        pruned = copy.deepcopy(data)
+    except RecursionError:
+        return None
     for path in unknown:
         parent = pruned
         for part in path[:-1]:

@@ -9,20 +9,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
+
+# Numbers are strict: `years: true` is not one year, and `"3"` is not three. No infinite or NaN values.
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class LengthSpec(Strict):
     """A term: exactly one of days, weeks, months or years."""
 
-    days: int | None = Field(default=None, gt=0)
-    weeks: int | None = Field(default=None, gt=0)
-    months: int | None = Field(default=None, gt=0)
-    years: int | None = Field(default=None, gt=0)
+    days: StrictInt | None = Field(default=None, gt=0)
+    weeks: StrictInt | None = Field(default=None, gt=0)
+    months: StrictInt | None = Field(default=None, gt=0)
+    years: StrictInt | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> LengthSpec:
@@ -63,7 +65,9 @@ class Record(Strict):
     specified_offence: bool | None = None
     schedule_18: bool | None = None
     summary_only: bool | None = None
-    conditions_end: date | None = None
+    conditions_end: date | Literal["running"] | None = Field(
+        default=None, description="conditional cautions: the day the conditions ended; running: not ended on "
+        "assessed_on; absent or null: not known")
     sentences: list[Sentence] = Field(default_factory=list)
     self_disclosed: bool | None = None
     applicant_account: str | None = None
@@ -82,7 +86,7 @@ class Role(Strict):
     duties: list[str] = Field(default_factory=list)
     setting: str | None = None
     team: str | None = Field(default=None, description="the team the post is in")
-    peers_in_team: int | None = Field(default=None, ge=0, description="peer workers already in that team")
+    peers_in_team: StrictInt | None = Field(default=None, ge=0, description="peer workers already in that team")
 
 
 class Certificate(Strict):
@@ -118,8 +122,8 @@ class FitNote(Strict):
 
 
 class Absence(Strict):
-    occasions_12_months: int = Field(ge=0)
-    days_12_months: int = Field(ge=0)
+    occasions_12_months: StrictInt = Field(ge=0)
+    days_12_months: StrictInt = Field(ge=0)
 
 
 class Health(Strict):
@@ -131,7 +135,7 @@ class Health(Strict):
     own_care_team: str | None = Field(default=None, description="the team currently providing the person's care")
     fit_note: FitNote | None = None
     absence: Absence | None = None
-    hours_wanted: float | None = Field(default=None, gt=0, description="hours a week the person wants to work")
+    hours_wanted: StrictFloat | None = Field(default=None, gt=0, description="hours a week the person wants to work")
     on_benefits: bool | None = None
     returning_after_illness: bool | None = None
 
@@ -139,7 +143,7 @@ class Health(Strict):
 class Evidence(Strict):
     """Evidence of change since the offending, for the panel."""
 
-    references: int | None = Field(default=None, ge=0, description="supportive references received")
+    references: StrictInt | None = Field(default=None, ge=0, description="supportive references received")
     training_completed: list[str] = Field(default_factory=list)
     account_received: bool | None = Field(default=None, description="the applicant's own account was received")
 

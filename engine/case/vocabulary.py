@@ -4,7 +4,8 @@ names only this shape, so it does not depend on the legal layer above it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -23,6 +24,11 @@ class Vocabulary(Protocol):
     duties: Mapping[str, Any]
     settings: Mapping[str, Any]
     needs: Mapping[str, Any]
+    regimes: Sequence[Any]              # rehabilitation regimes: .in_force.from_
+
+    def regime_on(self, on: date) -> Any: ...
+
+    def filtering_on(self, on: date) -> Any: ...
 
     @property
     def days_per_month(self) -> Fraction: ...

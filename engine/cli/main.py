@@ -14,17 +14,21 @@ from engine.case.schema import case_schema
 from engine.cli.args import iso_date
 from engine.cli.audit import add_parsers as add_audit_parsers
 from engine.cli.store import add_parsers as add_store_parsers
-from engine.files.problems import InputError
+from engine.files.problems import InputError, Problem
+from engine.files.validation import build
+from engine.files.yaml_lines import parse_rule_file
 from engine.oh.report_text import oh_report_text
 from engine.oh.summary import manager_summary, passport_html, summary_html, summary_text
 from engine.report.assess import ENGINES, assess
 from engine.report.catalogue import FACTS, catalogue_markdown
 from engine.report.rulebase import Rules, load_rules
 from engine.report.text import render_text
+from engine.rules.directory import default_rules_dir
 from engine.rules.durable_eval import DurableUnavailable
 from engine.rules.examples import run_examples
 from engine.rules.lint import lint
 from engine.rules.native import EvaluationError
+from engine.services.access import POLICY_FILE, AccessPolicy
 from engine.services.casebank import CaseResult, casebank_files, run_case
 
 EXIT_INVALID = 2
@@ -74,6 +78,7 @@ def cmd_casebank_check(args: argparse.Namespace, rules: Rules) -> int:
 
 
 def cmd_rules_lint(args: argparse.Namespace, rules: Rules) -> int:
+    check_access_policy(args.rules)     # the app's roles file is a rule file too: located errors, exit 2
     issues = lint(rules.book, rules.tables)
     if args.json:
         sys.stdout.write(_dump([{"where": i.where, "ruleset": i.ruleset, "rule": i.rule, "message": i.message}
@@ -85,6 +90,21 @@ def cmd_rules_lint(args: argparse.Namespace, rules: Rules) -> int:
         sys.stdout.write(f"{sets} rule sets, {count} rules and rows: {len(issues)} problem"
                          f"{'s' if len(issues) != 1 else ''} (rules {rules.version})\n")
     return 1 if issues else 0
+
+
+def check_access_policy(rules_dir: Path | None) -> None:
+    """rules/vocabularies/app-roles.yaml read as the app reads it, but every problem located (the app's own
+    loader is in engine/services/access.py); InputError naming the file and line otherwise."""
+    path = (rules_dir or default_rules_dir()) / POLICY_FILE
+    if not path.exists():
+        raise InputError([Problem(str(path), (), "rule file is missing")])
+    data, lines = parse_rule_file(path)
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(path), (), "must be a mapping (version, permissions, ...), "
+                                  f"not {type(data).__name__}", 1)])
+    _, problems = build(AccessPolicy, data, str(path), lines)
+    if problems:
+        raise InputError(problems)
 
 
 def cmd_rules_test(args: argparse.Namespace, rules: Rules) -> int:
@@ -220,10 +240,11 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, rules: Rules | None = None) -> int:
+    """`rules`: the rules already loaded (the fuzz tests run thousands of commands on one load)."""
     args = parser().parse_args(argv)
     try:
-        return args.func(args, load_rules(args.rules))
+        return args.func(args, rules or load_rules(args.rules))
     except (DurableUnavailable, EvaluationError) as exc:
         sys.stderr.write(f"fairchance: {exc}\n")
         return EXIT_INVALID

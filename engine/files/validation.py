@@ -25,7 +25,7 @@ def _message(err: dict[str, Any]) -> str:
 
 def _clean(loc: tuple[Any, ...]) -> Path:
     # pydantic adds the names of union members and tagged choices to the location; drop them.
-    return tuple(p for p in loc if isinstance(p, int) or not (p.startswith("function-") or p in {
+    return tuple(p for p in loc if isinstance(p, int) or not (p.startswith(("function-", "literal[")) or p in {
         "str", "int", "bool", "date", "literal['none','until_further_order']",
         "literal['none', 'until_further_order']", "LengthSpec"}))
 
@@ -33,7 +33,9 @@ def _clean(loc: tuple[Any, ...]) -> Path:
 def _union_noise(err: dict[str, Any], errors: list[dict[str, Any]]) -> bool:
     """For a value that may be a mapping or a word (a sentence length), keep only the branch that fits."""
     if err["type"] == "literal_error" and isinstance(err.get("input"), dict):
-        return True
+        # Noise only when the mapping branch reported its own problem here; else it is the only problem.
+        path = _clean(err["loc"])
+        return any(e is not err and _clean(e["loc"])[:len(path)] == path for e in errors)
     if err["type"] == "model_type":
         path = _clean(err["loc"])
         return any(e is not err and _clean(e["loc"]) == path for e in errors)

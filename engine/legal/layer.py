@@ -184,11 +184,49 @@ def assess_legal(case: Case, rules: Rules, on: date, memo: CaseMemo | None = Non
     return LegalResult(on, regime.id, frame.id, results, barred, needs, _changes(results, on))
 
 
+# Unknown facts that can change only their own record's results: whether an offence is specified decides
+# only that record's filtering (each record is judged on its own, and the 2013-2020 single-conviction
+# rule counts convictions, not specified ones), and never its spent date or anyone's drag-through.
+LOCAL_UNKNOWNS = ("specified_offence",)
+SPLIT_INERT_GROUPS = True   # the long way (each unknown flipped alone) when False: the tests compare the two
+FLIP_BUDGET = 48            # evaluations spent finding which unknown decides what, beyond which needs are grouped
+
+
 def _flips(unknowns: list[Unknown], best: dict, worst: dict, memo: CaseMemo, rules: Rules,
            on: date) -> dict[Unknown, dict[str, Outcome]]:
     if all(_flat(best[k]) == _flat(worst[k]) for k in best):
         return {}
-    return {u: evaluate(memo, world(unknowns, True, u), rules, on) for u in unknowns}
+    local = [u for u in unknowns if u.field in LOCAL_UNKNOWNS]
+    flips = _flip_each([u for u in unknowns if u not in local], unknowns, best, memo, rules, on, [FLIP_BUDGET])
+    if local:
+        # Each of these moves only its own record, so one world with all of them flipped shows, record by
+        # record, what its own flip changes: one evaluation instead of one per record.
+        together = evaluate(memo, world(unknowns, True, tuple(local)), rules, on)
+        flips |= {u: {rid: together[rid] if rid == u.record_id else out for rid, out in best.items()} for u in local}
+    return flips
+
+
+def _flip_each(group: list[Unknown], unknowns: list[Unknown], best: dict, memo: CaseMemo, rules: Rules,
+               on: date, budget: list[int]) -> dict[Unknown, dict[str, Outcome]]:
+    """What flipping each unknown alone gives. Every unknown moves results one way only (towards the
+    applicant or against), so if flipping a whole group changes nothing, flipping any one of it changes nothing:
+    the group is halved only where something changes (most unknowns, such as Schedule 18 for a short sentence,
+    change nothing). Past the budget of evaluations, a group that changes something is not split further and
+    each of its unknowns is named as needed wherever the group's flip changes a result: more facts asked for
+    than the fewest that would do, never fewer (only cases with dozens of decisive unknowns reach it)."""
+    if not group:
+        return {}
+    budget[0] -= 1
+    out = evaluate(memo, world(unknowns, True, tuple(group)), rules, on)
+    if all(_flat(out[k]) == _flat(best[k]) for k in best):
+        return dict.fromkeys(group, best)
+    if len(group) == 1 or budget[0] <= 0:
+        return dict.fromkeys(group, out)
+    if not SPLIT_INERT_GROUPS:
+        return {u: evaluate(memo, world(unknowns, True, (u,)), rules, on) for u in group}
+    half = len(group) // 2
+    return (_flip_each(group[:half], unknowns, best, memo, rules, on, budget)
+            | _flip_each(group[half:], unknowns, best, memo, rules, on, budget))
 
 
 def _merge(rid: str, kind: str, day: date, best: Outcome, worst: Outcome, flips: dict) -> RecordResult:

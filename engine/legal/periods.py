@@ -130,8 +130,27 @@ def caution_spent(facts: RecordFacts, regime: Regime) -> Spent:
     else:
         months = (period.youth if facts.youth else period.adult).in_months
         value = SpentOn.on(add_months(facts.date, months))
-        why = f"a conditional caution is spent {months} months after it is given"
-        if period.conditions_end_if_sooner and facts.conditions_end and facts.conditions_end < value.day:
-            value = SpentOn.on(facts.conditions_end)
-            why += f", or sooner when the conditions end ({facts.conditions_end})"
+        value, why = _conditions(period, facts, value, months)
+    if "conditions_end" in facts.assumed:       # the date shown would be this world's guess, not a fact
+        return Spent(value, (Reason("period", why, regime.id, period.source),))
     return Spent(value, (Reason("period", f"{why} -> {value.text()}", regime.id, period.source),))
+
+
+def _conditions(period: Period, facts: RecordFacts, value: SpentOn, months: int) -> tuple[SpentOn, str]:
+    """A conditional caution: spent `months` after it is given, or sooner when the conditions end."""
+    why = f"a conditional caution is spent {months} months after it is given"
+    if not period.conditions_end_if_sooner:
+        return value, why
+    if facts.conditions_end == "running":
+        return (SpentOn(day=value.day, at_latest=True),
+                why + ", or sooner when the conditions end; they had not ended on the assessment date, so it was "
+                "unspent then (ROA 1974 Sch.2 para.1(1)(a))")
+    if "conditions_end" in facts.assumed:
+        # Not given: each world takes its own end date, and neither date is a fact to print.
+        sooner = isinstance(facts.conditions_end, date) and facts.conditions_end < value.day
+        return (SpentOn.on(facts.conditions_end) if sooner else value,
+                why + f" ({value.day}), or sooner when the conditions end; the date they ended is not given, so "
+                "the spent date cannot be given (conditions_end: a date, or running if they had not ended)")
+    if isinstance(facts.conditions_end, date) and facts.conditions_end < value.day:
+        return SpentOn.on(facts.conditions_end), why + f", or sooner when the conditions end ({facts.conditions_end})"
+    return value, why

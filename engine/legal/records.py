@@ -32,7 +32,7 @@ class RecordFacts:
     specified: bool
     schedule_18: bool
     summary_only: bool
-    conditions_end: date | None
+    conditions_end: date | str | None   # a date, "running" (not ended on assessed_on), or None (not known)
     sentences: tuple[Sentence, ...]
     assumed: tuple[str, ...] = ()   # facts taken for this world because the case did not give them
 
@@ -51,6 +51,7 @@ class Held:
     value: SpentOn
     linked: tuple[str, ...] = ()
     origin: str | None = None
+    not_held_by: tuple[tuple[str, str], ...] = ()   # (id, never|indefinite): open-ended, so holds nothing here
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ class SpentOn:
 
     day: date | None = None
     state: Open | None = None
+    at_latest: bool = False     # the day is a bound: spent on it or sooner (conditions still running)
 
     @staticmethod
     def on(day: date) -> SpentOn:
@@ -46,7 +47,9 @@ class SpentOn:
         return not self.spent_by(on)
 
     def text(self) -> str:
-        return self.day.isoformat() if self.day is not None else self.state.name.lower()
+        if self.day is None:
+            return self.state.name.lower()
+        return f"by {self.day.isoformat()} at the latest" if self.at_latest else self.day.isoformat()
 
 
 plain.register(SpentOn, SpentOn.text)   # in a report: its ISO date, or never, indefinite or when_paid

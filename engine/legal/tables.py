@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.files.problems import InputError, Problem
 from engine.files.validation import build
-from engine.files.yaml_lines import line_of, parse
+from engine.files.yaml_lines import line_of, parse_rule_file
 from engine.rules.directory import default_rules_dir, rules_version
 from engine.rules.model import InForce
 
@@ -324,20 +324,26 @@ class LegalTables:
     def flag(self, name: str) -> bool:
         return bool(self.parameters[name].value)
 
+    def flag_on(self, name: str, on: date) -> bool:
+        """A yes/no parameter as in force on a date: false outside its dates."""
+        parameter = self.parameters[name]
+        return parameter.in_force.covers(on) and bool(parameter.value)
+
     @cached_property
     def adult_age(self) -> int:
         return int(self.parameters["adult_age"].value)
 
 
 REQUIRED_PARAMETERS = ("adult_age", "band_days_per_month", "leap_day_birthday",
-                       "summary_only_later_conviction_drags", "same_day_convictions_linked")
+                       "summary_only_later_conviction_drags", "same_day_convictions_linked",
+                       "never_spent_holds_only_earlier", "indefinite_holds_none")
 
 
 def _load_file(rules_dir: FsPath, rel: str, model: type[Strict]) -> tuple[Strict | None, list[Problem], dict]:
     path = rules_dir / rel
     if not path.exists():
         return None, [Problem(str(path), (), "rule file is missing")], {}
-    data, lines = parse(path.read_text(encoding="utf-8"), str(path))
+    data, lines = parse_rule_file(path)
     loaded, problems = build(model, data, str(path), lines)
     return loaded, problems, lines
 

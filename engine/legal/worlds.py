@@ -77,8 +77,9 @@ def resolve(case: Case, tables: LegalTables, chosen: dict[tuple[str, str], objec
     return out
 
 
-def world(unknowns: list[Unknown], favourable: bool, flipped: Unknown | None = None) -> dict[tuple[str, str], object]:
+def world(unknowns: list[Unknown], favourable: bool,
+          flipped: tuple[Unknown, ...] = ()) -> dict[tuple[str, str], object]:
     chosen = {(u.record_id, u.field): (u.favourable if favourable else u.unfavourable) for u in unknowns}
-    if flipped is not None:
-        chosen[(flipped.record_id, flipped.field)] = flipped.unfavourable
+    for u in flipped:
+        chosen[(u.record_id, u.field)] = u.unfavourable
     return chosen

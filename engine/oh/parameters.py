@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from engine.files.problems import InputError, Problem
 from engine.files.validation import build
-from engine.files.yaml_lines import parse
+from engine.files.yaml_lines import parse_rule_file
 from engine.legal.tables import Strict
 from engine.rules.book import RuleBook
 from engine.rules.directory import default_rules_dir
@@ -63,7 +63,7 @@ class OhParameters(Strict):
 def load_oh_parameters(book: RuleBook, rules_dir: FsPath | None = None) -> OhParameters:
     """The dated figures, checked: no two values in force on one day, and the rules apply the figure in force."""
     path = (rules_dir or default_rules_dir()) / PARAMETERS_FILE
-    data, lines = parse(path.read_text(encoding="utf-8"), str(path))
+    data, lines = parse_rule_file(path)
     loaded, problems = build(OhParameters, data, str(path), lines)
     if loaded is not None:
         for name, parameter in loaded.parameters:

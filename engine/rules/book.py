@@ -15,7 +15,7 @@ from typing import Any
 
 from engine.files.problems import InputError, Path, Problem
 from engine.files.validation import problems_from
-from engine.files.yaml_lines import Position, parse_positions
+from engine.files.yaml_lines import Position, parse_rule_file_positions
 from engine.rules.catalogue import Catalogue
 from engine.rules.conditions import Check, ConditionError, compile_match, compile_when, facts_read
 from engine.rules.directory import default_rules_dir, rules_version
@@ -210,7 +210,7 @@ def _compile_rule(rs: RuleSetFile, index: int, rule: Rule, known: dict[str, str]
 
 
 def _read_file(path: FsPath) -> tuple[RuleSetFile | None, _Reader]:
-    data, marks = parse_positions(path.read_text(encoding="utf-8"), str(path))
+    data, marks = parse_rule_file_positions(path)
     reader = _Reader(str(path), marks)
     try:
         return RuleSetFile.model_validate(data), reader

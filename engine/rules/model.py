@@ -20,6 +20,12 @@ class InForce(Strict):
     from_: date = Field(alias="from")
     to: date | None = None
 
+    @model_validator(mode="after")
+    def _ordered(self) -> InForce:
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"in_force.to {self.to} is before in_force.from {self.from_}")
+        return self
+
     def covers(self, on: date) -> bool:
         return self.from_ <= on and (self.to is None or on <= self.to)
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from engine.files.problems import InputError, Problem
 from engine.files.validation import build
-from engine.files.yaml_lines import parse
+from engine.files.yaml_lines import parse_rule_file
 from engine.rules.book import RuleBook
 from engine.rules.directory import default_rules_dir
 
@@ -24,7 +24,7 @@ def load_words_file(model: type[M], rel: str, book: RuleBook, words: Callable[[M
     `words` maps a produced fact's name to the entries that give its values words.
     """
     path = (rules_dir or default_rules_dir()) / rel
-    data, lines = parse(path.read_text(encoding="utf-8"), str(path))
+    data, lines = parse_rule_file(path)
     loaded, problems = build(model, data, str(path), lines)
     if loaded is not None:
         problems = _uncovered(words(loaded), book, str(path), missing)
