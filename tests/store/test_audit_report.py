@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
-
 from store_cases import PANEL_ABSENT
 
 from engine.cli.main import main

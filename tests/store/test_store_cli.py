@@ -78,7 +78,8 @@ def test_db_upgrade(store_url, monkeypatch, capsys):
 def test_db_defaults_to_the_environment(monkeypatch, capsys, tmp_path):
     url = f"sqlite:///{tmp_path / 'nested' / 'env.db'}"
     monkeypatch.setenv("FAIRCHANCE_DB", url)
-    assert _cli(monkeypatch, capsys, ["db", "upgrade"])[:2] == (0, f"{url}: schema at revision 0003_decisions_letters\n")
+    expected = f"{url}: schema at revision 0003_decisions_letters\n"
+    assert _cli(monkeypatch, capsys, ["db", "upgrade"])[:2] == (0, expected)
     assert (tmp_path / "nested" / "env.db").exists()
 
 

@@ -11,8 +11,8 @@ from store_cases import PANEL_ABSENT, REFER, SAFEGUARDS, case_data
 from engine.files.problems import InputError
 from engine.report.rulebase import load_rules
 from engine.store import StoreError
-from engine.store.records import DecisionRefused
 from engine.store.chain import canonical
+from engine.store.records import DecisionRefused
 from engine.store.rules_snapshot import materialise
 from engine.store.service import evaluate_case, submit_case
 
