@@ -92,7 +92,9 @@ def decision(page, role: str, name: str) -> None:
         page.get_by_text("demo-chair agreed with the recommendation").wait_for()   # the decided demo case
         page.get_by_text("Read only.").wait_for()
         assert page.get_by_test_id("stForm").count() == 0
-    page.get_by_role("button", name="Download the letter").wait_for()
+    decided = role not in ("panel_member", "panel_chair")
+    page.get_by_role("button", name="Download the letter (PDF)" if decided else
+                     "Download the holding letter (PDF)").wait_for()
     shot(page, name)
 
 
