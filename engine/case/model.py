@@ -75,6 +75,7 @@ class Record(Strict):
 
 class Applicant(Strict):
     ref: str | None = None
+    name: str | None = Field(default=None, description="for the applicant's letter only; never in exports")
     date_of_birth: date
 
 

@@ -20,11 +20,23 @@ from engine.case.loader import case_from_data
 from engine.files.problems import InputError
 from engine.files.validation import build
 from engine.files.yaml_lines import parse
+from engine.framework.letters import (
+    Letter,
+    holding_letter,
+    letter_html,
+    letter_pdf,
+    letter_text,
+    load_employer,
+    load_letter_words,
+)
 from engine.oh.summary import manager_summary, passport_html, summary_html
 from engine.report.rulebase import Rules
 from engine.rules.directory import default_rules_dir
 from engine.rules.lint import lint
 from engine.store import ROLES, Store, User, service
+from engine.store import DecisionRefused as DecisionRefused  # for the pages: a guard's refusal
+from engine.store.chain import sha256
+from engine.store.decision_policy import load_decision_policy
 
 POLICY_FILE = "vocabularies/app-roles.yaml"
 # The audit and impact functions import replay, pandas and matplotlib when first called, so that the
@@ -220,14 +232,15 @@ def _oh_records(recorded: list[Any], rules: Rules, policy: AccessPolicy, clinica
     for o in recorded:
         row = {"outcome": o.outcome, "outcome_text": rules.oh.manager_outcomes[o.outcome],
                "adjustments": [rules.oh.adjustments[a].manager for a in o.adjustments],
-               "review_on": o.review_on, "clinician": o.clinician, "recorded_at": o.created_at, "note": o.note}
+               "review_on": o.review_on, "clinician": o.clinician, "recorded_at": o.created_at, "note": o.note,
+               "status": "replaced" if o.superseded_by else "in force", "why_replacing": o.supersede_reason or ""}
         out.append(row if clinical else {k: v for k, v in row.items() if k not in policy.clinical.oh_record_fields})
     return out
 
 
 def _views(store: Store, evaluation_id: int) -> list[dict[str, Any]]:
     return [{"member": v.member, "panel_role": v.panel_role, "view": v.view, "comment": v.comment,
-             "recorded_at": v.created_at} for v in store.member_views(evaluation_id)]
+             "recorded_at": v.created_at, "version": v.revision} for v in store.member_views(evaluation_id)]
 
 
 def _decision(store: Store, case_id: str, evaluation_id: int) -> dict[str, Any] | None:
@@ -240,7 +253,8 @@ def _decision_row(d: Any) -> dict[str, Any]:
             "members": [{"member": m, "panel_role": r, "view": v} for m, r, v in d.members],
             "recommended": d.recommended, "final_outcome": d.final_outcome, "agrees": d.agrees,
             "rationale": d.rationale, "applicant_discussion": d.applicant_discussion,
-            "decided_on": d.decided_on, "recorded_at": d.created_at}
+            "decided_on": d.decided_on, "recorded_at": d.created_at, "chair_role": d.chair_role,
+            "absences": [{"panel_role": r, "why": why} for r, why in d.absences], "letter_hash": d.letter_hash}
 
 
 def case_review(store: Store, rules: Rules, user: User, case_id: str,
@@ -270,6 +284,9 @@ def case_review(store: Store, rules: Rules, user: User, case_id: str,
                                 "evaluator": evaluation.evaluator, "created_at": evaluation.created_at,
                                 "outcome": evaluation.outcome}
         review["member_views"] = _views(store, evaluation.id)
+        review["view_history"] = [{"member": v.member, "version": v.revision, "panel_role": v.panel_role,
+                                   "view": v.view, "comment": v.comment, "recorded_at": v.created_at}
+                                  for v in store.member_view_history(evaluation.id)]
         review["decision"] = _decision(store, case_id, evaluation.id)
         if evaluation.report:
             review["oh"] = _oh_view(evaluation.report, recorded, data.get("role", {}).get("title"), rules)
@@ -349,22 +366,74 @@ def record_member_view(store: Store, user: User, evaluation_id: int, panel_role:
 
 def record_decision(store: Store, user: User, evaluation_id: int, agrees: bool, final_outcome: str | None,
                     rationale: str, decided_on: date, applicant_discussion: str | None,
-                    policy: AccessPolicy | None = None) -> None:
-    """One case at a time (there is no bulk decision); agreeing takes the recommended outcome."""
+                    policy: AccessPolicy | None = None, chair_role: str | None = None,
+                    absences: dict[str, str] | None = None) -> None:
+    """One case at a time (there is no bulk decision); agreeing takes the recommended outcome. The store's
+    guards (rules/policy/decisions.yaml) refuse with DecisionRefused, in plain words."""
     require(user, "record_decision", policy)
     final = store.evaluation(evaluation_id).outcome if agrees else final_outcome
     store.record_decision(evaluation_id, user.username, final, agrees, rationale, decided_on,
-                          applicant_discussion or None, actor=user.username)
+                          applicant_discussion or None, actor=user.username, chair_role=chair_role,
+                          absences={k: v for k, v in (absences or {}).items() if v and v.strip()} or None)
 
 
 def record_oh_outcome(store: Store, rules: Rules, user: User, evaluation_id: int, outcome: str,
                       adjustments: list[str], review_on: date | None, note: str,
-                      policy: AccessPolicy | None = None) -> None:
+                      policy: AccessPolicy | None = None, supersede_reason: str | None = None) -> None:
+    """An OH outcome; a second one on the case replaces the one in force, with the reason (both kept)."""
     require(user, "record_oh_outcome", policy)
     unknown = sorted(set(adjustments) - set(rules.oh.adjustments))
     if unknown:
         raise ValueError(f"adjustments: unknown {', '.join(unknown)}")
-    store.record_oh_outcome(evaluation_id, user.username, outcome, adjustments, review_on, note, actor=user.username)
+    store.record_oh_outcome(evaluation_id, user.username, outcome, adjustments, review_on, note, actor=user.username,
+                            supersede_reason=supersede_reason)
+
+
+# --- panel decisions and letters (issue 16) -----------------------------------------------------------
+
+def decision_choices(on: date) -> dict[str, Any]:
+    """What the panel may record (rules/policy/decisions.yaml): the outcome words, the panel roles (a controlled
+    vocabulary) and the seats the panel needs, in words. No case data."""
+    policy = load_decision_policy()
+    panel = policy.panel(on)
+    return {"outcomes": list(policy.outcomes), "roles": dict(panel.roles), "all_roles": policy.roles(),
+            "seats": [{"roles": list(seat), "words": " or ".join(panel.roles[r] for r in seat)}
+                      for seat in panel.required]}
+
+
+def panel_seats(review: dict[str, Any], on: date) -> list[dict[str, Any]]:
+    """Each seat of the panel and who fills it (from the review's current views): for the chair to see what is
+    missing before deciding."""
+    filled = {v["panel_role"]: v["member"] for v in review.get("member_views") or []}
+    out = []
+    for seat in decision_choices(on)["seats"]:
+        members = [filled[r] for r in seat["roles"] if r in filled]
+        out.append({**seat, "filled_by": ", ".join(members)})
+    return out
+
+
+def _letter_out(letter: Letter, stored_hash: str | None) -> dict[str, Any]:
+    text = letter_text(letter)
+    return {"kind": letter.kind, "situation": letter.situation, "dated": letter.dated, "text": text,
+            "html": letter_html(letter), "pdf": letter_pdf(letter), "hash": sha256(text),
+            "matches_decision": stored_hash is None or stored_hash == sha256(text)}
+
+
+def applicant_letter(store: Store, rules: Rules, user: User, case_id: str, today: date,
+                     policy: AccessPolicy | None = None) -> dict[str, Any] | None:
+    """The letter to the applicant: for the recorded decision on the latest evaluation, or, before any decision,
+    the holding letter (dated today) that says only what happens next. None once retention removed the case."""
+    require(user, "view_case_review", policy)
+    version = store.case_version(case_id)
+    evaluation = _latest_evaluation(store, case_id, version.version)
+    found = [d for d in store.decisions(case_id) if evaluation and d.evaluation_id == evaluation.id]
+    if found:
+        letter = store.decision_letter(found[0].id)
+        return _letter_out(letter, found[0].letter_hash) if letter else None
+    if version.data is None:
+        return None
+    case = case_from_data(version.data, {}, "<store>", rules.tables)
+    return _letter_out(holding_letter(case, today, load_letter_words(), load_employer()), None)
 
 
 # --- audit ---------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ class DemoAccount:
 ACCOUNTS = (
     DemoAccount("demo-member", "demo-member-pass", "panel_member", "Demo panel member (HR)"),
     DemoAccount("demo-peer", "demo-peer-pass", "panel_member", "Demo panel member (peer worker)"),
-    DemoAccount("demo-chair", "demo-chair-pass", "panel_chair", "Demo panel chair"),
+    DemoAccount("demo-chair", "demo-chair-pass", "panel_chair", "Demo panel chair (general manager)"),
     DemoAccount("demo-oh", "demo-oh-pass", "oh_clinician", "Demo OH clinician"),
     DemoAccount("demo-auditor", "demo-auditor-pass", "auditor", "Demo auditor"),
     DemoAccount("demo-steward", "demo-steward-pass", "rules_steward", "Demo rules steward"),
@@ -68,16 +68,17 @@ def seed_case(store: Store, rules: Rules, file: Path) -> bool:
 
 
 def seed_decision(store: Store) -> bool:
-    """The demo panel's decision on one case: two member views and the chair agreeing."""
+    """The demo panel's decision on one case: HR and peer worker views, and the chair (general manager) agreeing."""
     if store.decisions(DECIDED_CASE):
         return False
     evaluation = store.evaluations(DECIDED_CASE)[-1]
-    for member, panel_role in (("demo-member", "HR"), ("demo-peer", "peer worker")):
+    for member, panel_role in (("demo-member", "hr"), ("demo-peer", "peer_worker")):
         store.record_member_view(evaluation.id, member, panel_role, evaluation.outcome,
                                  "Nothing on the certificate; no concerns for the role.", actor=member)
     store.record_decision(evaluation.id, "demo-chair", evaluation.outcome, True,
                           "Nothing to weigh: the certificate was clear and the role needs a standard check.",
-                          date.fromisoformat(str(evaluation.as_at)), None, actor="demo-chair")
+                          date.fromisoformat(str(evaluation.as_at)), None, actor="demo-chair",
+                          chair_role="general_manager")
     return True
 
 

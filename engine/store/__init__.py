@@ -10,6 +10,7 @@ from engine.store.records import (
     CaseVersion,
     ChainStatus,
     Decision,
+    DecisionRefused,
     Evaluation,
     MemberView,
     OhOutcome,
@@ -18,4 +19,4 @@ from engine.store.records import (
 )
 
 __all__ = ["DATA_KINDS", "ROLES", "Access", "AuditEvent", "CaseSummary", "CaseVersion", "ChainStatus", "Decision",
-           "Evaluation", "MemberView", "OhOutcome", "Store", "StoreError", "User", "open_store"]
+           "DecisionRefused", "Evaluation", "MemberView", "OhOutcome", "Store", "StoreError", "User", "open_store"]

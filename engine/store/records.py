@@ -14,6 +14,10 @@ class StoreError(ValueError):
     """A refused write or a missing record; the message starts with the field it concerns."""
 
 
+class DecisionRefused(StoreError):
+    """A decision refused by a guard of the decision policy; the message says what is missing, in plain words."""
+
+
 @dataclass(frozen=True)
 class User:
     username: str
@@ -70,6 +74,7 @@ class MemberView:
     view: str
     comment: str
     created_at: datetime
+    revision: int = 1           # 2, 3... once the member revised it before the decision
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,9 @@ class Decision:
     applicant_discussion: str | None
     decided_on: date
     created_at: datetime
+    chair_role: str | None = None
+    absences: tuple[tuple[str, str], ...] = ()     # (panel role, why the member was absent)
+    letter_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,9 @@ class OhOutcome:
     review_on: date | None
     note: str
     created_at: datetime
+    supersedes: int | None = None
+    supersede_reason: str | None = None
+    superseded_by: int | None = None
 
 
 @dataclass(frozen=True)

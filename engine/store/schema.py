@@ -41,6 +41,11 @@ class Base(DeclarativeBase):
     pass
 
 
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    """Fields added after the first schema, in a row's digest only when set: older rows keep their digests."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
 class UserRow(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -135,6 +140,27 @@ class MemberViewRow(Base):
                 "created_by": self.created_by}
 
 
+class MemberViewRevisionRow(Base):
+    """A member's revised view, before the decision: revision 2, 3... of the view `view_id` (the first view
+    stays in member_views as written)."""
+
+    __tablename__ = "member_view_revisions"
+    __table_args__ = (UniqueConstraint("view_id", "revision", name="uq_member_view_revisions_view_revision"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    view_id: Mapped[int] = mapped_column(ForeignKey("member_views.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    panel_role: Mapped[str] = mapped_column(String(100))
+    view: Mapped[str] = mapped_column(String(64))
+    comment: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+    def record(self) -> dict[str, Any]:
+        return {"view_id": self.view_id, "revision": self.revision, "panel_role": self.panel_role,
+                "view": self.view, "comment": self.comment, "created_at": self.created_at,
+                "created_by": self.created_by}
+
+
 class DecisionRow(Base):
     __tablename__ = "decisions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -150,13 +176,19 @@ class DecisionRow(Base):
     decided_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
+    # Added by 0003 (null on rows written before, whose digests leave them out)
+    chair_role: Mapped[str | None] = mapped_column(String(100))
+    absences: Mapped[str | None] = mapped_column(Text)
+    letter_hash: Mapped[str | None] = mapped_column(String(64))
 
     def record(self) -> dict[str, Any]:
-        return {"evaluation_id": self.evaluation_id, "case_id": self.case_id, "chair": self.chair,
-                "members": json.loads(self.members), "recommended": self.recommended,
-                "final_outcome": self.final_outcome, "agrees": self.agrees, "rationale": self.rationale,
-                "applicant_discussion": self.applicant_discussion, "decided_on": self.decided_on,
-                "created_at": self.created_at, "created_by": self.created_by}
+        out = {"evaluation_id": self.evaluation_id, "case_id": self.case_id, "chair": self.chair,
+               "members": json.loads(self.members), "recommended": self.recommended,
+               "final_outcome": self.final_outcome, "agrees": self.agrees, "rationale": self.rationale,
+               "applicant_discussion": self.applicant_discussion, "decided_on": self.decided_on,
+               "created_at": self.created_at, "created_by": self.created_by}
+        return out | _present({"chair_role": self.chair_role, "letter_hash": self.letter_hash,
+                               "absences": json.loads(self.absences) if self.absences is not None else None})
 
 
 class OhOutcomeRow(Base):
@@ -171,11 +203,15 @@ class OhOutcomeRow(Base):
     note: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
+    # Added by 0003: the outcome this one replaces, and why
+    supersedes: Mapped[int | None] = mapped_column(Integer)
+    supersede_reason: Mapped[str | None] = mapped_column(Text)
 
     def record(self) -> dict[str, Any]:
-        return {"evaluation_id": self.evaluation_id, "case_id": self.case_id, "clinician": self.clinician,
-                "outcome": self.outcome, "adjustments": json.loads(self.adjustments), "review_on": self.review_on,
-                "note": self.note, "created_at": self.created_at, "created_by": self.created_by}
+        out = {"evaluation_id": self.evaluation_id, "case_id": self.case_id, "clinician": self.clinician,
+               "outcome": self.outcome, "adjustments": json.loads(self.adjustments), "review_on": self.review_on,
+               "note": self.note, "created_at": self.created_at, "created_by": self.created_by}
+        return out | _present({"supersedes": self.supersedes, "supersede_reason": self.supersede_reason})
 
 
 class AccessRow(Base):
@@ -215,6 +251,7 @@ AUDITED = {
     "rules_snapshot": (RulesSnapshotRow, lambda r: r.version),
     "evaluation": (EvaluationRow, lambda r: str(r.id)),
     "member_view": (MemberViewRow, lambda r: str(r.id)),
+    "member_view_revision": (MemberViewRevisionRow, lambda r: str(r.id)),
     "decision": (DecisionRow, lambda r: str(r.id)),
     "oh_outcome": (OhOutcomeRow, lambda r: str(r.id)),
     "access": (AccessRow, lambda r: str(r.id)),

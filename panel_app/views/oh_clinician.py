@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 from panel_ui import session
 from panel_ui.health import show_health
+from panel_ui.tables import day
 
 from engine.services import access
 
@@ -21,6 +22,7 @@ except access.AccessDenied as exc:
     st.stop()
 
 st.dataframe(pd.DataFrame(cases), hide_index=True)
+choices_words = access.oh_choices(session.rules())["outcomes"]
 case_id = st.selectbox("Case", [c["case_id"] for c in cases], key="oh_case_pick")
 if case_id is None:
     st.stop()
@@ -57,7 +59,12 @@ if section:
 
 st.subheader("Recorded outcomes")
 if data["recorded"]:
-    st.dataframe(pd.DataFrame(data["recorded"]), hide_index=True)
+    recorded = [{**r, "outcome": choices_words.get(r["outcome"], r["outcome"]),
+                 "review_on": day(r["review_on"]), "recorded_at": day(r["recorded_at"])} for r in data["recorded"]]
+    st.dataframe(pd.DataFrame(recorded).rename(columns={
+        "outcome": "Outcome", "outcome_text": "For the manager", "adjustments": "Adjustments", "review_on": "Review on",
+        "clinician": "Clinician", "recorded_at": "Recorded", "note": "Clinical note", "status": "Status",
+        "why_replacing": "Why it replaced the earlier one"}), hide_index=True)
 else:
     st.write("No OH outcome recorded yet.")
 
@@ -74,10 +81,14 @@ if data["evaluation_id"] is not None:
                                      format_func=lambda a: choices["adjustments"][a], key="oh_adjustments")
         review_on = st.date_input("Review on", value=None, min_value=dt.date(2000, 1, 1), key="oh_review")
         note = st.text_area("Clinical note (seen by occupational health only)", key="oh_note")
+        replacing = None
+        if data["recorded"]:
+            replacing = st.text_area("Why this outcome replaces the one recorded before (the earlier one is kept, "
+                                     "marked as replaced)", key="oh_replacing")
         if st.form_submit_button("Record the OH outcome"):
             try:
                 access.record_oh_outcome(session.store(), session.rules(), user, data["evaluation_id"], outcome,
-                                         adjustments, review_on, note)
+                                         adjustments, review_on, note, supersede_reason=replacing)
             except access.AccessDenied as exc:
                 session.refused(exc)
             except ValueError as exc:

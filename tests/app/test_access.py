@@ -139,20 +139,24 @@ def test_a_disabled_account_is_refused(seeded: Seeded):
 
 def test_member_view_and_chair_decision_are_recorded_with_the_signed_in_names(seeded: Seeded):
     evaluation = _evaluation_id(seeded, "C-DEMO-002")
-    access.record_member_view(seeded.store, user(seeded, "demo-peer"), evaluation, "peer worker",
+    access.record_member_view(seeded.store, user(seeded, "demo-peer"), evaluation, "peer_worker",
                               "appoint_with_safeguards", "agree")
     with pytest.raises(ValueError, match="rationale"):
         access.record_decision(seeded.store, user(seeded, "demo-chair"), evaluation, True, None, "  ",
                                date(2026, 11, 22), None)
-    with pytest.raises(ValueError, match="applicant_discussion"):   # the rules: refer_to_panel may withdraw
+    with pytest.raises(access.DecisionRefused, match="no view from an HR representative"):
         access.record_decision(seeded.store, user(seeded, "demo-chair"), evaluation, False, "refer_to_panel",
-                               "Wants to meet the applicant first.", date(2026, 11, 22), None)
+                               "Wants to meet the applicant first.", date(2026, 11, 22), None,
+                               chair_role="general_manager")
+    # refer_to_panel withdraws nothing, so no discussion is asked for
     access.record_decision(seeded.store, user(seeded, "demo-chair"), evaluation, False, "refer_to_panel",
-                           "Wants to meet the applicant first.", date(2026, 11, 22),
-                           "Spoke to the applicant on 2026-11-21, who will bring a reference.")
+                           "Wants to meet the applicant first.", date(2026, 11, 22), None,
+                           chair_role="general_manager", absences={"hr": "Synthetic: on leave.", "peer_worker": " "})
     decision = seeded.store.decisions("C-DEMO-002")[0]
     assert (decision.chair, decision.final_outcome, decision.agrees) == ("demo-chair", "refer_to_panel", False)
-    assert ("demo-peer", "peer worker", "appoint_with_safeguards") in decision.members
+    assert ("demo-peer", "peer_worker", "appoint_with_safeguards") in decision.members
+    assert ("demo-chair", "general_manager", "refer_to_panel") in decision.members
+    assert decision.absences == (("hr", "Synthetic: on leave."),)
 
 
 def test_recorded_oh_outcome_reaches_the_panel_without_the_note(seeded: Seeded):

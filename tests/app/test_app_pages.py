@@ -122,7 +122,7 @@ def test_the_oh_clinician_sees_the_clinical_detail(seeded: Seeded):
 def test_a_member_records_a_view_and_the_chair_needs_a_rationale(seeded: Seeded):
     evaluation = seeded.store.evaluations("C-DEMO-001")[-1].id
     at = seeded.app("demo-member", "views/decision.py", case_id="C-DEMO-001")
-    at.text_input(key="mv_role").input("HR")
+    at.selectbox(key="mv_role").set_value("hr")
     at.button[0].click().run()
     assert [v.member for v in seeded.store.member_views(evaluation)] == ["demo-member"]
 
@@ -131,10 +131,12 @@ def test_a_member_records_a_view_and_the_chair_needs_a_rationale(seeded: Seeded)
     assert any("rationale" in e for e in texts(at.error))
     assert seeded.store.decisions("C-DEMO-001") == []
     at.text_area(key="d_rationale").input("Agree: the records are minor and old.")
+    at.selectbox(key="d_seat").set_value("general_manager")
+    at.text_input(key="d_absent_peer_worker").input("Synthetic: the peer worker was ill on the day.")
     at.button[0].click().run()
     decision = seeded.store.decisions("C-DEMO-001")[0]
     assert (decision.chair, decision.agrees, decision.final_outcome) == ("demo-chair", True, "appoint")
-    assert "Download the letter" in [b.label for b in at.get("download_button")]
+    assert "Download the letter (PDF)" in [b.label for b in at.get("download_button")]
 
 
 def test_an_auditor_trying_to_decide_is_refused(seeded: Seeded):

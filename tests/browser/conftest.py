@@ -24,9 +24,15 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the module's store is (a test may add synthetic cases to it before the browser opens them)."""
+    return tmp_path_factory.mktemp("browser") / "demo.db"
+
+
+@pytest.fixture(scope="module")
+def app_url(chromium: Path, demo_db: Path) -> Iterator[str]:
     """A fresh demo store (engine.services.demo, as `make run` seeds it) served by `streamlit run`."""
-    db = tmp_path_factory.mktemp("browser") / "demo.db"
+    db = demo_db
     subprocess.run([sys.executable, "-m", "engine.services.demo", "--db", str(db)], cwd=ROOT, check=True,
                    capture_output=True)
     process, url = start_streamlit(ROOT, f"sqlite:///{db}")

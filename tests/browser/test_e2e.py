@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import time
 
-from browser_helpers import chart_drawn, go, pick_case, settle, shot, sign_in, sign_out
+from browser_helpers import chart_drawn, go, pick, pick_case, settle, shot, sign_in, sign_out
 
 CASE = "C-DEMO-003"          # the demo case with 20 records
 
@@ -32,11 +32,11 @@ def test_review_decide_and_audit(page, figure):
     shot(page, "flow-03-case-review")
 
     go(page, "Decision")
-    page.get_by_label("Your role on the panel").fill("peer worker")
+    pick(page, "Your role on the panel", "a peer worker")
     page.get_by_role("button", name="Record my view").click()
     page.get_by_text("Recorded.").wait_for()
     settle(page)
-    assert "peer worker" in page.get_by_test_id("stTable").first.inner_text()
+    assert "a peer worker" in page.get_by_test_id("stTable").first.inner_text()
     shot(page, "flow-04-member-view")
     sign_out(page)
 
@@ -45,8 +45,11 @@ def test_review_decide_and_audit(page, figure):
     pick_case(page, CASE)
     page.get_by_label("Rationale (required, whether agreeing or overriding)").fill(
         "Agree: agree the money and records checks with the applicant before the start.")
-    page.get_by_label("Discussion with the applicant (required before any withdrawal of the offer)").fill(
+    page.get_by_label("Discussion with the applicant (required before not appointing)").fill(
         "Discussed the records with the applicant on the phone; further references invited.")
+    pick(page, "Your own seat on the panel (if you sit in one)", "a general manager")
+    page.get_by_label("Why is an HR representative absent? (if deciding without them)").fill(
+        "Synthetic: the HR representative was on leave; agreed in advance.")
     page.get_by_role("button", name="Record the decision").click()
     page.get_by_text("demo-chair agreed with the recommendation").wait_for()
     shot(page, "flow-05-chair-decision")

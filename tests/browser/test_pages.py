@@ -97,7 +97,9 @@ def decision(page, role: str, name: str) -> None:
         page.get_by_text("demo-chair agreed with the recommendation").wait_for()   # the decided demo case
         settle(page)
         assert page.get_by_test_id("stForm").count() == 0             # the auditor reads, never writes
-    page.get_by_role("button", name="Download the letter").wait_for()
+    decided = role not in ("panel_member", "panel_chair")
+    page.get_by_role("button", name="Download the letter (PDF)" if decided else
+                     "Download the holding letter (PDF)").wait_for()
     shot(page, name)
 
 

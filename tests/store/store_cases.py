@@ -18,3 +18,9 @@ def case_data(name: str, case_id: str | None = None) -> dict[str, Any]:
     if case_id:
         data["case_id"] = case_id
     return data
+
+# The chair's record of why each seat of the panel (rules/policy/decisions.yaml) was empty, for tests of
+# other things than the panel's composition.
+PANEL_ABSENT = {"peer_worker": "Synthetic test: the panel was not convened.",
+                "hr": "Synthetic test: the panel was not convened.",
+                "general_manager": "Synthetic test: the panel was not convened."}

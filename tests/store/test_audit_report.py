@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
+from store_cases import PANEL_ABSENT
 
 from engine.cli.main import main
 from engine.report.rulebase import Rules
@@ -44,7 +45,7 @@ def decided(store: Store, rules: Rules, clock) -> dict[str, int]:
     for case_id, (chair, final, on) in DECISIONS.items():
         recommended = store.evaluation(ids[case_id]).outcome
         store.record_decision(ids[case_id], chair, final, final == recommended, "The panel's reasons.", on,
-                              "Discussed the record with the applicant.", chair)
+                              "Discussed the record with the applicant.", chair, absences=PANEL_ABSENT)
     return ids
 
 

@@ -30,6 +30,7 @@ def _free_text(data: dict) -> list[str]:
     health = data.get("health") or {}
     texts += [e["summary"] for e in health.get("illness_episodes", []) if e.get("summary")]
     texts += [v for v in (health.get("own_care_team"), (data.get("role") or {}).get("team")) if v]
+    texts += [v for v in [(data.get("applicant") or {}).get("name")] if v]
     return texts
 
 
@@ -39,12 +40,14 @@ def filled(store: Store, rules: Rules, clock) -> list[dict]:
     cases = []
     for file in sorted(FRAMEWORK.glob("00[1-3]-*.yaml")):
         data, _, _ = split_expect(file)
+        data["applicant"]["name"] = f"Alex NAME-MARKER {data['case_id']}"   # for the letter only
         submit_case(store, rules, data, "demo-steward", REASON)
         evaluation = evaluate_case(store, rules, data["case_id"], "demo-steward")
-        store.record_member_view(evaluation.id, "demo-member", "peer worker", evaluation.outcome, COMMENT,
+        store.record_member_view(evaluation.id, "demo-member", "peer_worker", evaluation.outcome, COMMENT,
                                  "demo-member")
         store.record_decision(evaluation.id, "demo-chair", evaluation.outcome, True, RATIONALE, date(2026, 1, 20),
-                              "Discussed the record with the applicant.", "demo-chair")
+                              "Discussed the record with the applicant.", "demo-chair", chair_role="hr",
+                              absences={"general_manager": "Synthetic test: on leave."})
         store.record_oh_outcome(evaluation.id, "demo-clinician", evaluation.report["occupational_health"]["outcome"],
                                 [], None, "OH note NOTE-MARKER", "demo-clinician")
         store.log_access("demo-chair", data["case_id"], "criminal_record", PURPOSE)

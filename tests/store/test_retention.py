@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from rules_copy import edit
+from store_cases import PANEL_ABSENT
 
 from engine.cli.main import main
 from engine.files.problems import InputError
@@ -26,7 +27,7 @@ DECIDED = {"CB-F-001": date(2026, 5, 22), "CB-F-002": date(2026, 5, 23), "CB-F-0
 
 def _decide(store: Store, evaluation_id: int, outcome: str, on: date) -> None:
     store.record_decision(evaluation_id, "demo-chair", outcome, True, "Agrees with the recommendation.", on,
-                          "Discussed the record with the applicant.", "demo-chair")
+                          "Discussed the record with the applicant.", "demo-chair", absences=PANEL_ABSENT)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from engine.store.chain import GENESIS, event_hash
 from engine.store.service import evaluate_case, submit_case
 
 APPEND_ONLY = ("audit_log", "case_versions", "rules_snapshots", "evaluations", "member_views", "decisions",
-               "oh_outcomes", "access_log")
+               "oh_outcomes", "access_log", "member_view_revisions")
 
 
 @pytest.fixture
@@ -25,9 +25,12 @@ def busy(store, rules):
     data = case_data(SAFEGUARDS)
     submit_case(store, rules, data, "demo-panel", "entered from the certificate")
     evaluation = evaluate_case(store, rules, "C-DEMO-002", "demo-panel")
-    store.record_member_view(evaluation.id, "demo-peer", "peer worker", "appoint", "", "demo-peer")
+    store.record_member_view(evaluation.id, "demo-peer", "peer_worker", "appoint", "", "demo-peer")
+    store.record_member_view(evaluation.id, "demo-peer", "peer_worker", "appoint_with_safeguards", "revised",
+                             "demo-peer")
     store.record_decision(evaluation.id, "demo-chair", "appoint_with_safeguards", True, "as recommended",
-                          date(2026, 11, 30), None, "demo-chair")
+                          date(2026, 11, 30), None, "demo-chair", chair_role="general_manager",
+                          absences={"hr": "Synthetic test: on leave."})
     store.record_oh_outcome(evaluation.id, "demo-oh", "fit", [], None, "Synthetic note.", "demo-oh")
     store.log_access("demo-chair", "C-DEMO-002", "criminal_record", "panel review")
     store.disable_user("demo-chair", "cli")
@@ -37,14 +40,14 @@ def busy(store, rules):
 def test_every_write_is_chained(busy, clock):
     events = busy.audit_events()
     assert [e.action for e in events] == ["user.add", "case.version", "rules.snapshot", "evaluation.record",
-                                          "member_view.record", "decision.record", "oh_outcome.record",
-                                          "access.log", "user.disable"]
-    assert [e.seq for e in events] == list(range(1, 10))
+                                          "member_view.record", "member_view.revise", "decision.record",
+                                          "oh_outcome.record", "access.log", "user.disable"]
+    assert [e.seq for e in events] == list(range(1, 11))
     assert events[0].prev_hash == GENESIS
     assert all(later.prev_hash == earlier.hash for earlier, later in pairwise(events))
     assert [e.actor for e in events][-2:] == ["demo-chair", "cli"]
     status = busy.verify_chain()
-    assert (status.ok, status.events, status.first_broken, status.reason) == (True, 9, None, None)
+    assert (status.ok, status.events, status.first_broken, status.reason) == (True, 10, None, None)
 
 
 def test_no_personal_data_in_chained_rows(busy, store_url):
@@ -70,13 +73,16 @@ def test_payload_deletion_keeps_the_chain(busy, store_url):
 TAMPERING = {
     "audit row altered": ("audit_log", "UPDATE audit_log SET actor = 'demo-other' WHERE seq = 4", 4, "altered"),
     "audit row deleted": ("audit_log", "DELETE FROM audit_log WHERE seq = 5", 5, "missing"),
-    "decision changed": ("decisions", "UPDATE decisions SET final_outcome = 'appoint'", 6, "decision 1 differs"),
-    "decision deleted": ("decisions", "DELETE FROM decisions", 6, "decision 1 was deleted"),
+    "decision changed": ("decisions", "UPDATE decisions SET final_outcome = 'appoint'", 7, "decision 1 differs"),
+    "decision deleted": ("decisions", "DELETE FROM decisions", 7, "decision 1 was deleted"),
+    "letter hash changed": ("decisions", "UPDATE decisions SET letter_hash = 'x'", 7, "decision 1 differs"),
     "case metadata changed": ("case_versions", "UPDATE case_versions SET reason = 'other'", 2, "case_version"),
     "evaluation outcome changed": ("evaluations", "UPDATE evaluations SET outcome = 'appoint'", 4, "evaluation 1"),
     "view changed": ("member_views", "UPDATE member_views SET view = 'cannot_appoint'", 5, "member_view 1"),
-    "oh outcome changed": ("oh_outcomes", "UPDATE oh_outcomes SET note = 'x'", 7, "oh_outcome 1"),
-    "access deleted": ("access_log", "DELETE FROM access_log", 8, "access 1 was deleted"),
+    "oh outcome changed": ("oh_outcomes", "UPDATE oh_outcomes SET note = 'x'", 8, "oh_outcome 1"),
+    "access deleted": ("access_log", "DELETE FROM access_log", 9, "access 1 was deleted"),
+    "view revision changed": ("member_view_revisions", "UPDATE member_view_revisions SET view = 'appoint'", 6,
+                              "member_view_revision 1"),
     "rules snapshot changed": ("rules_snapshots", "UPDATE rules_snapshots SET files = '{}'", 3, "rules_snapshot"),
 }
 
@@ -119,6 +125,7 @@ def test_row_inserted_behind_the_stores_back_is_found(busy, store_url):
 def test_triggers_refuse_update_and_delete(busy, store_url, table):
     column = {"audit_log": "actor", "case_versions": "reason", "rules_snapshots": "files", "evaluations": "outcome",
               "member_views": "comment", "decisions": "rationale", "oh_outcomes": "note",
+              "member_view_revisions": "comment",
               "access_log": "purpose"}[table]
     statements = [f"UPDATE {table} SET {column} = 'changed'", f"DELETE FROM {table}"]
     if store_url.startswith("postgresql"):

@@ -6,12 +6,13 @@ import json
 from datetime import date
 
 import pytest
-from store_cases import REFER, SAFEGUARDS, case_data
+from store_cases import PANEL_ABSENT, REFER, SAFEGUARDS, case_data
 
 from engine.files.problems import InputError
 from engine.report.rulebase import load_rules
 from engine.store import StoreError
 from engine.store.chain import canonical
+from engine.store.records import DecisionRefused
 from engine.store.rules_snapshot import materialise
 from engine.store.service import evaluate_case, submit_case
 
@@ -84,16 +85,16 @@ def test_rules_snapshot_reproduces_the_rules_version(store, rules, evaluation, t
 
 
 def test_panel_views_and_decision_round_trip(store, evaluation):
-    view = store.record_member_view(evaluation.id, "demo-peer", "peer worker", "appoint", "known risk is low",
+    view = store.record_member_view(evaluation.id, "demo-peer", "peer_worker", "appoint", "known risk is low",
                                     "demo-peer")
-    store.record_member_view(evaluation.id, "demo-hr", "HR", "appoint_with_safeguards", "", "demo-hr")
+    store.record_member_view(evaluation.id, "demo-hr", "hr", "appoint_with_safeguards", "", "demo-hr")
     assert [v.member for v in store.member_views(evaluation.id)] == ["demo-peer", "demo-hr"]
     assert store.member_views(evaluation.id)[0] == view
     decision = store.record_decision(evaluation.id, "demo-chair", "appoint_with_safeguards", True,
                                      "Safeguards around records access answer the panel's concern.", DECIDED, None,
-                                     "demo-chair")
-    assert decision.members == (("demo-peer", "peer worker", "appoint"), ("demo-hr", "HR", "appoint_with_safeguards"),
-                                ("demo-chair", "chair", "appoint_with_safeguards"))
+                                     "demo-chair", chair_role="general_manager")
+    assert decision.members == (("demo-peer", "peer_worker", "appoint"), ("demo-hr", "hr", "appoint_with_safeguards"),
+                                ("demo-chair", "general_manager", "appoint_with_safeguards"))
     assert (decision.recommended, decision.final_outcome, decision.agrees, decision.decided_on) == (
         "appoint_with_safeguards", "appoint_with_safeguards", True, DECIDED)
     assert store.decisions("C-DEMO-002") == [decision] == store.decisions()
@@ -101,71 +102,66 @@ def test_panel_views_and_decision_round_trip(store, evaluation):
     assert (summary.status, summary.outcome, summary.decided_at) == ("decided", "appoint_with_safeguards",
                                                                      decision.created_at)
     with pytest.raises(StoreError, match="views are closed"):
-        store.record_member_view(evaluation.id, "demo-late", "volunteer services manager", "appoint", "", "demo-late")
+        store.record_member_view(evaluation.id, "demo-late", "volunteer_services_manager", "appoint", "", "demo-late")
 
 
 def test_override_needs_agrees_false_and_a_rationale(store, evaluation):
     with pytest.raises(StoreError, match=r"^agrees:"):
         store.record_decision(evaluation.id, "demo-chair", "appoint", True, "no safeguards needed", DECIDED, None,
-                              "demo-chair")
+                              "demo-chair", absences=PANEL_ABSENT)
     for blank in ("", "   ", None):
         with pytest.raises(StoreError, match=r"^rationale: a decision needs a rationale"):
-            store.record_decision(evaluation.id, "demo-chair", "appoint", False, blank, DECIDED, None, "demo-chair")
+            store.record_decision(evaluation.id, "demo-chair", "appoint", False, blank, DECIDED, None, "demo-chair",
+                                  absences=PANEL_ABSENT)
     decision = store.record_decision(evaluation.id, "demo-chair", "appoint", False,
                                      "The record is old and unrelated to the post's duties.", DECIDED, None,
-                                     "demo-chair")
+                                     "demo-chair", absences=PANEL_ABSENT)
     assert (decision.agrees, decision.recommended, decision.final_outcome) == (False, "appoint_with_safeguards",
                                                                                "appoint")
+    assert dict(decision.absences) == PANEL_ABSENT
 
 
 def test_one_decision_per_evaluation(store, evaluation):
     store.record_decision(evaluation.id, "demo-chair", "appoint_with_safeguards", True, "as recommended", DECIDED,
-                          None, "demo-chair")
+                          None, "demo-chair", absences=PANEL_ABSENT)
     with pytest.raises(StoreError, match="already has a decision"):
         store.record_decision(evaluation.id, "demo-chair", "appoint_with_safeguards", True, "again", DECIDED, None,
-                              "demo-chair")
+                              "demo-chair", absences=PANEL_ABSENT)
     assert len(store.decisions()) == 1
 
 
-def test_outcome_words_come_from_the_rules_vocabulary(store, evaluation):
+def test_outcome_and_role_words_come_from_the_decision_policy(store, evaluation):
     with pytest.raises(StoreError, match=r"^view: expected one of appoint, "):
-        store.record_member_view(evaluation.id, "demo-peer", "peer worker", "hire", "", "demo-peer")
+        store.record_member_view(evaluation.id, "demo-peer", "peer_worker", "hire", "", "demo-peer")
+    with pytest.raises(StoreError, match=r"^panel_role: expected one of peer_worker, hr, "):
+        store.record_member_view(evaluation.id, "demo-peer", "peer worker", "appoint", "", "demo-peer")
     with pytest.raises(StoreError, match=r"^final_outcome: expected one of "):
         store.record_decision(evaluation.id, "demo-chair", "hire", False, "x", DECIDED, None, "demo-chair")
     with pytest.raises(StoreError, match=r"^member: expected a username"):
-        store.record_member_view(evaluation.id, "", "peer worker", "appoint", "", "demo-peer")
-    store.record_member_view(evaluation.id, "demo-peer", "peer worker", "appoint", "", "demo-peer")
-    with pytest.raises(StoreError, match="already recorded a view"):
-        store.record_member_view(evaluation.id, "demo-peer", "peer worker", "appoint", "", "demo-peer")
+        store.record_member_view(evaluation.id, "", "peer_worker", "appoint", "", "demo-peer")
+    with pytest.raises(StoreError, match=r"^absences: expected one of peer_worker"):
+        store.record_decision(evaluation.id, "demo-chair", "appoint_with_safeguards", True, "x", DECIDED, None,
+                              "demo-chair", absences={"chair": "away"})
+    with pytest.raises(StoreError, match=r"^absences.hr: say why an HR representative was absent"):
+        store.record_decision(evaluation.id, "demo-chair", "appoint_with_safeguards", True, "x", DECIDED, None,
+                              "demo-chair", absences={"hr": " "})
 
 
-def test_withdrawal_needs_the_applicant_discussion(store, rules, evaluation):
-    with pytest.raises(StoreError, match=r"^applicant_discussion:"):
-        store.record_decision(evaluation.id, "demo-chair", "cannot_appoint", False, "duties too close", DECIDED,
-                              None, "demo-chair")
+def test_withdrawal_needs_the_applicant_discussion_and_refer_to_panel_does_not(store, rules, evaluation):
+    with pytest.raises(DecisionRefused, match="the applicant must be heard first"):
+        store.record_decision(evaluation.id, "demo-chair", "not_appointed_after_discussion", False,
+                              "duties too close", DECIDED, None, "demo-chair", absences=PANEL_ABSENT)
     submit_case(store, rules, case_data(REFER), "demo-panel", "entered")
     refer = evaluate_case(store, rules, "CB-F-013", "demo-panel")
     assert refer.report["recommendation"]["discuss_before_withdrawal"] is True
-    with pytest.raises(StoreError, match=r"^applicant_discussion:"):  # even when agreeing: the outcome may withdraw
-        store.record_decision(refer.id, "demo-chair", "refer_to_panel", True, "panel to meet", DECIDED, " ",
-                              "demo-chair")
-    decision = store.record_decision(refer.id, "demo-chair", "refer_to_panel", True, "panel to meet", DECIDED,
-                                     "Discussed by phone on 2026-11-29; the applicant explained the context.",
-                                     "demo-chair")
-    assert decision.applicant_discussion.startswith("Discussed by phone")
-
-
-def test_the_rules_say_which_overrides_need_the_discussion(store, evaluation):
-    """framework.review says refer_to_panel and cannot_appoint come before a withdrawal: an override to
-    either needs the discussion, as the recommendation itself would; an override to appoint does not."""
-    assert evaluation.report["recommendation"]["discuss_before_withdrawal"] is False
-    for final in ("refer_to_panel", "cannot_appoint"):
-        with pytest.raises(StoreError, match=r"^applicant_discussion: the outcome could lead to withdrawing"):
-            store.record_decision(evaluation.id, "demo-chair", final, False, "duties too close", DECIDED, None,
-                                  "demo-chair")
-    decision = store.record_decision(evaluation.id, "demo-chair", "refer_to_panel", False, "duties too close",
-                                     DECIDED, "Met the applicant on 2026-11-29 to hear their account.", "demo-chair")
-    assert decision.final_outcome == "refer_to_panel"
+    # refer_to_panel withdraws nothing: no discussion needed to record it, nor to override it towards appointment
+    decision = store.record_decision(refer.id, "demo-chair", "refer_to_panel", True, "panel to meet", DECIDED, " ",
+                                     "demo-chair", absences=PANEL_ABSENT)
+    assert decision.applicant_discussion is None
+    decision = store.record_decision(evaluation.id, "demo-chair", "not_appointed_after_discussion", False,
+                                     "duties too close", DECIDED, "Met the applicant on 2026-11-29.", "demo-chair",
+                                     absences=PANEL_ABSENT)
+    assert decision.final_outcome == "not_appointed_after_discussion"
 
 
 def test_oh_outcome_round_trip(store, evaluation):

@@ -22,9 +22,10 @@ from engine.store import chain, open_store
 def write_item(store, case: dict, report: dict, case_id: str) -> None:
     store.add_case_version({**case, "case_id": case_id}, "demo-panel", "entered from the certificate")
     evaluation = store.record_evaluation(case_id, 1, {**report, "case_id": case_id}, "native", "demo-panel")
-    store.record_member_view(evaluation.id, "demo-peer", "peer worker", evaluation.outcome, "", "demo-peer")
+    store.record_member_view(evaluation.id, "demo-peer", "peer_worker", evaluation.outcome, "", "demo-peer")
     store.record_decision(evaluation.id, "demo-chair", evaluation.outcome, True, "as recommended",
-                          date(2026, 11, 30), "discussed with the applicant", "demo-chair")
+                          date(2026, 11, 30), "discussed with the applicant", "demo-chair",
+                          chair_role="general_manager", absences={"hr": "Synthetic test: on leave."})
 
 
 def pause_inside_next_evaluation() -> None:
