@@ -122,6 +122,7 @@ class AuditEvent:
     digest: str
     prev_hash: str
     hash: str
+    key_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,3 +131,4 @@ class ChainStatus:
     events: int
     first_broken: int | None
     reason: str | None
+    problems: tuple[str, ...] = ()   # every problem found (reason is the first)

@@ -32,7 +32,7 @@ class UserMethods(StoreBase):
             row = UserRow(username=name, password_hash=_HASHER.hash(password), role=role,
                           display_name=display_name, active=True, created_at=self.now())
             s.add(row)
-            self.event(s, actor, "user.add", "user", name, {"username": name, "role": role, "active": True})
+            self.event(s, actor, "user.add", "user", name, row.record())
             return _user(row)
 
     def authenticate(self, username: str, password: str) -> User | None:
@@ -61,15 +61,30 @@ class UserMethods(StoreBase):
             row = s.scalar(select(UserRow).where(UserRow.username == name))
             if row is not None:
                 row.password_hash = _HASHER.hash(password)
-                self.event(s, name, "user.rehash", "user", name, {"username": name, "rehashed": True})
+                self.event(s, name, "user.rehash", "user", name, row.record())
 
-    def disable_user(self, username: str, actor: str) -> None:
+    def _change_user(self, username: str, actor: str, action: str, change) -> User:
+        """Change one user's row through `change(row)`; the event covers the whole row as it now stands."""
         with self.transaction() as s:
             row = s.scalar(select(UserRow).where(UserRow.username == username))
             if row is None:
                 raise StoreError(f"username: no user {username!r}")
-            row.active = False
-            self.event(s, actor, "user.disable", "user", row.username, {"username": row.username, "active": False})
+            change(row)
+            self.event(s, actor, action, "user", row.username, row.record())
+            return _user(row)
+
+    def disable_user(self, username: str, actor: str) -> None:
+        self._change_user(username, actor, "user.disable", lambda row: setattr(row, "active", False))
+
+    def set_role(self, username: str, role: str, actor: str) -> User:
+        if role not in ROLES:
+            raise StoreError(f"role: expected one of {', '.join(ROLES)}, found {role!r}")
+        return self._change_user(username, actor, "user.role", lambda row: setattr(row, "role", role))
+
+    def set_password(self, username: str, password: str, actor: str) -> User:
+        required_text("password", password, "a user needs a non-blank password")
+        hashed = _HASHER.hash(password)
+        return self._change_user(username, actor, "user.password", lambda row: setattr(row, "password_hash", hashed))
 
     def list_users(self) -> list[User]:
         with self.reading() as s:
