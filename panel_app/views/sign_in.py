@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from panel_ui import session
 
+from engine.services import access
+
 st.title("Sign in")
 ended = st.session_state.get(session.ENDED_KEY)
 if ended:
@@ -15,12 +17,14 @@ with st.form("sign_in"):
     password = st.text_input("Password", type="password", key="password")
     submitted = st.form_submit_button("Sign in")
 if submitted:
-    user = session.store().authenticate(username.strip(), password)
-    if user is None:
-        st.error("Sign-in failed: unknown username, wrong password or a disabled account.")
-    else:
-        session.sign_in(user)
+    result = access.sign_in(session.store(), username.strip(), password, session.client_address())
+    if result.user is not None:
+        session.sign_in(result.user)
         st.rerun()
+    elif result.locked_until is not None:
+        st.error("Sign-in refused: too many failed attempts. Try again later, or ask an administrator.")
+    else:
+        st.error("Sign-in failed: unknown username, wrong password or a disabled account.")
 
 if session.oidc_configured():
     st.divider()
