@@ -19,6 +19,7 @@ import streamlit as st
 from engine.report.rulebase import Rules, load_rules
 from engine.services.access import AccessDenied, AccessPolicy, load_policy, load_sign_in_policy
 from engine.store import Store, User, open_store
+from panel_ui.text import plain
 
 IDLE_ENV = ("FAIRCHANCE_SESSION_IDLE_MINUTES", "FAIRCHANCE_IDLE_MINUTES")
 USER_KEY = "user"
@@ -128,4 +129,4 @@ def signed_in() -> User:
 
 
 def refused(exc: AccessDenied) -> None:
-    st.error(f"Access refused: {exc}")
+    st.error(plain(f"Access refused: {exc}"))

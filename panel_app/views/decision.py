@@ -9,6 +9,7 @@ import streamlit as st
 from panel_ui import session
 from panel_ui.cases import forget, open_case, words
 from panel_ui.tables import day, table
+from panel_ui.text import plain
 
 from engine.services import access
 
@@ -23,8 +24,8 @@ if evaluation is None:
     st.stop()
 recommended = evaluation["outcome"]
 outcomes = access.recommendation_outcomes(session.rules())
-st.subheader(f"Recommendation: {words(recommended)}")
-st.write(data["report"]["recommendation"]["because"])
+st.subheader(f"Recommendation: {words(recommended)}")   # a vocabulary word
+st.markdown(plain(data["report"]["recommendation"]["because"]))
 
 
 def saved(write) -> None:
@@ -33,7 +34,7 @@ def saved(write) -> None:
     except access.AccessDenied as exc:
         session.refused(exc)
     except ValueError as exc:       # StoreError: names the field and what is missing
-        st.error(f"Not recorded: {exc}")
+        st.error(plain(f"Not recorded: {exc}"))
     else:
         forget()
         st.session_state["decision_saved"] = True
@@ -52,10 +53,10 @@ if decision:
     st.subheader("Decision")
     verdict = "agreed with the recommendation" if decision["agrees"] else "overrode the recommendation"
     outcome = words(decision["final_outcome"])
-    st.success(f"{decision['chair']} {verdict}: **{outcome}** on {day(decision['decided_on'])}")
-    st.markdown(f"**Rationale:** {decision['rationale']}")
+    st.success(f"{plain(decision['chair'])} {verdict}: **{plain(outcome)}** on {plain(day(decision['decided_on']))}")
+    st.markdown(f"**Rationale:** {plain(decision['rationale'])}")
     if decision["applicant_discussion"]:
-        st.markdown(f"**Discussion with the applicant:** {decision['applicant_discussion']}")
+        st.markdown(f"**Discussion with the applicant:** {plain(decision['applicant_discussion'])}")
 elif session.policy().allows(user.role, "record_member_view"):
     with st.form("member_view"):
         st.markdown("**Your view** (your own, recorded under your name)")
@@ -69,7 +70,7 @@ elif session.policy().allows(user.role, "record_member_view"):
                                                     comment))
 elif session.policy().allows(user.role, "record_decision"):
     with st.form("decision"):
-        st.markdown(f"**The panel's decision on {case_id}** (this case only)")
+        st.markdown(f"**The panel's decision on {plain(case_id)}** (this case only)")
         choice = st.radio("The panel", ["agrees with the recommendation", "overrides the recommendation"],
                           key="d_choice")
         final = st.selectbox("Final outcome (when overriding)", [o for o in outcomes if o != recommended],
@@ -87,7 +88,7 @@ else:
     try:
         access.require(user, "record_decision")
     except access.AccessDenied as exc:
-        st.info(f"Read only. {exc}")
+        st.info(plain(f"Read only. {exc}"))
 
 st.subheader("Letter to the applicant")
 letter = data["report"]["explanation"]["applicant_letter"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 from panel_ui import session
+from panel_ui.text import plain
 
 from engine.services import access
 
@@ -32,5 +33,5 @@ if session.oidc_configured():
     if st.button("Sign in with your organisation", key="oidc"):
         st.login()
     if st.user.is_logged_in:
-        st.error(f"{st.user.get('email')} has no active fairchance account; ask an administrator to add one "
+        st.error(f"{plain(st.user.get('email'))} has no active fairchance account; ask an administrator to add one "
                  "(fairchance users add).")
