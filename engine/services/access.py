@@ -145,6 +145,11 @@ def load_sign_in_policy(rules_dir: FsPath | None = None) -> SignInPolicy:
     return loaded
 
 
+def log_sign_in_refusal(store: Store, username: str, what: str, address: str | None) -> None:
+    """A sign-in refused outside the password check (an identity provider's user with no active account)."""
+    store.log_event(username, "sign_in", f"{what} from {address or 'an unknown address'}")
+
+
 def sign_in(store: Store, username: str, password: str, address: str | None,
             policy: SignInPolicy | None = None) -> SignIn:
     """A local sign-in with the lockout of rules/policy/sign-in.yaml; failures and refusals are logged."""

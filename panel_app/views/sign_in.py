@@ -33,5 +33,10 @@ if session.oidc_configured():
     if st.button("Sign in with your organisation", key="oidc"):
         st.login()
     if st.user.is_logged_in:
+        email = str(st.user.get("email") or "")
+        if st.session_state.get("oidc_refusal_logged") != email:   # once per identity, not every rerun
+            access.log_sign_in_refusal(session.store(), email, "OIDC sign-in refused: no active fairchance account",
+                                       session.client_address())
+            st.session_state["oidc_refusal_logged"] = email
         st.error(f"{plain(st.user.get('email'))} has no active fairchance account; ask an administrator to add one "
                  "(fairchance users add).")
