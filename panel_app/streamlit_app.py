@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 from panel_ui import session
+from panel_ui.text import plain
 
 # Each page and the permission a role needs for it to be offered (rules/vocabularies/app-roles.yaml).
 PAGES = (
@@ -40,7 +41,8 @@ else:
     pages = [st.Page(path, title=title, icon=icon) for path, title, icon, permission in PAGES
              if policy.allows(user.role, permission)]
     with st.sidebar:
-        st.caption(f"Signed in as **{user.display_name or user.username}** ({user.role.replace('_', ' ')})")
+        st.caption(f"Signed in as **{plain(user.display_name or user.username)}** "
+                   f"({plain(user.role.replace('_', ' '))})")
         if st.button("Sign out", key="sign_out"):
             session.sign_out()
             st.rerun()

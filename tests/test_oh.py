@@ -139,18 +139,19 @@ def _benefits_case(on: date, hours: int) -> Case:
 @pytest.mark.parametrize(("on", "cap", "estimate"), [(date(2024, 6, 1), "183.50", False),
                                                      (date(2025, 6, 1), "195.50", False),
                                                      (date(2026, 11, 22), "203.50", True)])
-def test_the_permitted_work_figures_in_force_reach_the_summary(on, cap, estimate):
+def test_the_permitted_work_figures_in_force_stay_with_the_clinician(on, cap, estimate):
     case = _benefits_case(on, 12)
     report = assess(case, RULES, on)
     figures = report["occupational_health"]["permitted_work"]
     assert figures["permitted_work_hours_limit"]["value"] == "16"
     assert figures["permitted_work_earnings_cap"]["value"] == cap
     assert figures["permitted_work_earnings_cap"]["assumed"] is estimate
+    assert f"fewer than 16 hours a week, earning up to £{cap} a week" in figures["manager"]
+    assert ("estimate" in figures["manager"]) is estimate
     summary = manager_summary(report, case.role.title, RULES.oh)
-    assert f"fewer than 16 hours a week, earning up to £{cap} a week" in summary["permitted_work"]
-    assert ("estimate" in summary["permitted_work"]) is estimate
+    assert summary["hours"] == RULES.oh.permitted_work.manager and summary["hours"].startswith("Hours agreed with OH")
     for output in (summary_text(summary), summary_html(summary), passport_html(summary)):
-        assert f"£{cap}" in output
+        assert f"£{cap}" not in output and "ESA" not in output and "benefit" not in output.lower()
 
 
 def test_hours_over_the_limit_get_benefits_advice_not_permitted_work_hours():

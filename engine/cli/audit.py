@@ -14,7 +14,9 @@ from engine.cli.args import iso_date
 from engine.report.rulebase import Rules
 from engine.store import Store, StoreError, open_store
 from engine.store.audit_report import build_audit_report, report_json, write_audit_report
+from engine.store.db import resolve_url
 from engine.store.export import export_store
+from engine.store.keys import rotate as rotate_key
 from engine.store.replay import MODES, ReplayResult, replay, write_diff
 from engine.store.retention import apply_retention
 
@@ -28,10 +30,11 @@ def _dump(data: Any) -> None:
 
 
 def _with_store(run: Callable[[argparse.Namespace, Rules, Store], int]) -> Handler:
-    """Open the store named by --db for the command, close it after, and report store errors plainly."""
+    """Open the existing store named by --db for the command (a missing store is an error, never a new
+    empty one), close it after, and report store errors plainly."""
     def handler(args: argparse.Namespace, rules: Rules) -> int:
         try:
-            store = open_store(args.db)
+            store = open_store(args.db, must_exist=True)
         except StoreError as exc:
             sys.stderr.write(f"fairchance: {exc}\n")
             return EXIT_INVALID
@@ -49,13 +52,25 @@ def cmd_verify(args: argparse.Namespace, rules: Rules, store: Store) -> int:
     status = store.verify_chain()
     if args.json:
         _dump({"ok": status.ok, "events": status.events, "first_broken": status.first_broken,
-               "reason": status.reason})
+               "reason": status.reason, "problems": list(status.problems), "anchor": str(store.anchor_file)})
     elif status.ok:
-        sys.stdout.write(f"audit chain verifies: {status.events} events\n")
+        sys.stdout.write(f"audit chain verifies: {status.events} events, keyed, matching the anchor "
+                         f"{store.anchor_file}; every guard trigger in place\n")
     else:
         where = f"event {status.first_broken}" if status.first_broken is not None else "a stored row"
         sys.stdout.write(f"audit chain broken at {where}: {status.reason}\n")
+        sys.stdout.write("".join(f"  also: {p}\n" for p in status.problems[1:]))
     return 0 if status.ok else 1
+
+
+def cmd_rotate_key(args: argparse.Namespace, rules: Rules) -> int:
+    try:
+        path, kid = rotate_key(resolve_url(args.db))
+    except StoreError as exc:
+        sys.stderr.write(f"fairchance: {exc}\n")
+        return EXIT_INVALID
+    sys.stdout.write(f"new current audit key {kid} appended to {path}; the earlier keys stay to verify old events\n")
+    return 0
 
 
 def _replay_summary(result: ReplayResult, files: tuple[Path, Path]) -> dict[str, Any]:
@@ -149,7 +164,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--with-rationales", action="store_true",
                    help="include the panel's free text (rationales, comments, reasons, access purposes)")
     e.set_defaults(func=_with_store(cmd_export))
-    for p in (v, r, rep, e):
+    k = asub.add_parser("rotate-key", help="append a new current audit key to the key file (old keys kept)")
+    k.set_defaults(func=cmd_rotate_key)
+    for p in (v, r, rep, e, k):
         _db(p)
     ret = sub.add_parser("retention", help="retention of certificate detail (rules/policy/retention.yaml)")
     rsub = ret.add_subparsers(dest="retention_command", required=True)

@@ -17,12 +17,13 @@ EXIT_INVALID = 2
 Handler = Callable[[argparse.Namespace, Store], int]
 
 
-def _with_store(handler: Handler) -> Callable[[argparse.Namespace, Rules], int]:
-    """Open the store for the command; a refused write or bad URL is one clear line and exit 2."""
+def _with_store(handler: Handler, must_exist: bool = True) -> Callable[[argparse.Namespace, Rules], int]:
+    """Open the store for the command; a refused write, a bad URL or (unless the command creates the store)
+    a missing store is one clear line and exit 2."""
 
     def run(args: argparse.Namespace, rules: Rules) -> int:
         try:
-            store = open_store(args.db)
+            store = open_store(args.db, must_exist=must_exist)
             try:
                 return handler(args, store)
             finally:
@@ -71,6 +72,18 @@ def cmd_users_disable(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def cmd_users_role(args: argparse.Namespace, store: Store) -> int:
+    user = store.set_role(args.username, args.role, args.actor)
+    sys.stdout.write(f"{user.username} is now {user.role}\n")
+    return 0
+
+
+def cmd_users_password(args: argparse.Namespace, store: Store) -> int:
+    store.set_password(args.username, _password(args), args.actor)
+    sys.stdout.write(f"password of {args.username} changed\n")
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace, store: Store) -> int:
     sys.stdout.write(f"{resolve_url(args.db)}: schema at revision {store.schema_revision()}\n")  # opening migrated
     return 0
@@ -82,7 +95,7 @@ def _db_option(p: argparse.ArgumentParser) -> None:
 
 
 def _users_parsers(sub: argparse._SubParsersAction) -> None:
-    users = sub.add_parser("users", help="the panel app's users: add, list, disable")
+    users = sub.add_parser("users", help="the panel app's users: add, list, disable, role, password")
     usub = users.add_subparsers(dest="users_command", required=True)
     add = usub.add_parser("add", help="add a user (password prompted, or read from stdin)")
     add.add_argument("username")
@@ -93,11 +106,20 @@ def _users_parsers(sub: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="as JSON")
     disable = usub.add_parser("disable", help="disable a user (kept, for the audit trail)")
     disable.add_argument("username")
-    for p, handler in ((add, cmd_users_add), (listing, cmd_users_list), (disable, cmd_users_disable)):
+    role = usub.add_parser("role", help="change a user's role")
+    role.add_argument("username")
+    role.add_argument("--role", required=True, choices=ROLES, help="the new role")
+    password = usub.add_parser("password", help="set a user's password (prompted, or read from stdin)")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true",
+                          help="read the password from the first line of stdin")
+    for p, handler in ((add, cmd_users_add), (listing, cmd_users_list), (disable, cmd_users_disable),
+                       (role, cmd_users_role), (password, cmd_users_password)):
         _db_option(p)
         if p is not listing:
             p.add_argument("--actor", default="cli", help="the username recorded as doing this (default: cli)")
-        p.set_defaults(func=_with_store(handler))
+        # Adding a user may create the store (a new installation); the others need an existing one.
+        p.set_defaults(func=_with_store(handler, must_exist=p is not add))
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -106,4 +128,4 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     dsub = db.add_subparsers(dest="db_command", required=True)
     up = dsub.add_parser("upgrade", help="create or migrate the schema to the newest revision")
     _db_option(up)
-    up.set_defaults(func=_with_store(cmd_db_upgrade))
+    up.set_defaults(func=_with_store(cmd_db_upgrade, must_exist=False))

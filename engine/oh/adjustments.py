@@ -40,11 +40,20 @@ class PermittedWorkWords(Strict):
     figures: str
     no_cap: str
     assumed: str
+    # The neutral line the manager's summary carries; the figures are the clinician's. Optional so that
+    # rules snapshots kept before it existed still load for replay (the report itself never holds it).
+    manager: str | None = None
+
+
+class ManagerMaySee(Strict):
+    fields: list[str]
+    source: str
 
 
 class OhCatalogue(Strict):
     version: int
     contact: str
+    manager_may_see: ManagerMaySee | None = None   # optional for older rules snapshots (replay)
     manager_outcomes: dict[str, str]
     disability_opinions: dict[str, str]
     phased_return_patterns: dict[str, str]

@@ -1,8 +1,11 @@
 """Occupational health: the clinician's section of the report, the manager's summary and the passport.
 
-The manager's summary and the passport are built only from manager-safe fields (the outcome, the
-adjustments' manager wording from rules/oh/adjustments.yaml, the review date, the contact): never
-from the health block, so no diagnosis, episode, medication or clinical text can reach them.
+The manager's summary and the passport carry only the fields rules/oh/adjustments.yaml lists under
+`manager_may_see` (case id, role, outcome, adjustments, phased return, hours, review date, contact), each
+built from manager wording in that file: never from the health block, so no diagnosis, episode,
+medication, benefit, care arrangement or clinical text can reach them. Benefits and care-team
+arrangements are said in neutral words ("hours agreed with OH", "team placement agreed with OH"); the
+permitted-work figures stay in the clinician's section.
 """
 
 from __future__ import annotations
@@ -14,6 +17,10 @@ from typing import Any
 from engine.case.dates import add_months
 from engine.oh.adjustments import OhCatalogue, items, permitted_work
 
+# Every field the summary can build; rules/oh/adjustments.yaml `manager_may_see` chooses among them (older
+# rules snapshots without that list get all of them, and the neutral hours line).
+MANAGER_FIELDS = ("case_id", "role", "outcome", "adjustments", "phased_return", "hours", "review_on", "contact")
+HOURS = "Hours agreed with OH."
 # The peer arrangements that bring the permitted-work figures into the views.
 BENEFITS_ARRANGEMENTS = ("benefits_advice", "benefits_advice_before_hours_over_limit")
 
@@ -40,19 +47,22 @@ def oh_section(factors: dict[str, Any], findings: list[dict[str, Any]], needs: l
 
 
 def manager_summary(report: dict[str, Any], role_title: str | None, c: OhCatalogue) -> dict[str, Any]:
-    """Outcome, adjustments, review date and who to contact: nothing clinical."""
+    """Outcome, adjustments, hours, review date and who to contact: only the fields `manager_may_see` lists."""
     oh = report["occupational_health"]
-    return {
+    adjustments = list(dict.fromkeys(a["manager"] for a in oh["adjustments"] + oh["peer_arrangements"]))
+    built = {
         "case_id": report["case_id"],
         "role": role_title,
         "outcome": c.manager_outcomes[oh["outcome"] or "not_assessed"],
-        "adjustments": [a["manager"] for a in oh["adjustments"] + oh["peer_arrangements"]],
+        "adjustments": adjustments,
         "phased_return": (f"{oh['phased_return']['weeks']} weeks: {oh['phased_return']['pattern']}"
                           if oh["phased_return"] else None),
-        "permitted_work": oh["permitted_work"]["manager"] if oh.get("permitted_work") else None,
+        "hours": (c.permitted_work.manager or HOURS) if oh.get("permitted_work") else None,
         "review_on": oh["review_on"],
         "contact": c.contact,
     }
+    fields = c.manager_may_see.fields if c.manager_may_see else MANAGER_FIELDS
+    return {k: built.get(k) for k in fields if k in MANAGER_FIELDS}
 
 
 def summary_text(summary: dict[str, Any]) -> str:
@@ -62,8 +72,8 @@ def summary_text(summary: dict[str, Any]) -> str:
         lines += ["Adjustments to discuss and agree:"] + [f"  - {a}" for a in summary["adjustments"]] + [""]
     if summary["phased_return"]:
         lines += [f"Phased return: {summary['phased_return']}", ""]
-    if summary["permitted_work"]:
-        lines += [f"Permitted work: {summary['permitted_work']}", ""]
+    if summary.get("hours"):
+        lines += [summary["hours"], ""]
     if summary["review_on"]:
         lines += [f"Review on: {summary['review_on']}"]
     lines += [f"Contact: {summary['contact']}"]
@@ -80,8 +90,8 @@ def _page(title: str, body: str) -> str:
             f"<style>{_STYLE}</style></head><body>{body}</body></html>\n")
 
 
-def _permitted_html(summary: dict[str, Any]) -> str:
-    return f"<p>Permitted work: {html.escape(summary['permitted_work'])}</p>" if summary["permitted_work"] else ""
+def _hours_html(summary: dict[str, Any]) -> str:
+    return f"<p>{html.escape(summary['hours'])}</p>" if summary.get("hours") else ""
 
 
 def summary_html(summary: dict[str, Any]) -> str:
@@ -90,7 +100,7 @@ def summary_html(summary: dict[str, Any]) -> str:
             f"{html.escape(summary['role'] or 'role')}</p><p><strong>{html.escape(summary['outcome'])}</strong></p>"
             + (f"<h2>Adjustments to discuss and agree</h2><ul>{items}</ul>" if items else "")
             + (f"<p>Phased return: {html.escape(summary['phased_return'])}</p>" if summary["phased_return"] else "")
-            + _permitted_html(summary)
+            + _hours_html(summary)
             + (f"<p>Review on: {html.escape(summary['review_on'])}</p>" if summary["review_on"] else "")
             + f"<p>Contact: {html.escape(summary['contact'])}</p>")
     return _page("Occupational health summary", body)
@@ -108,7 +118,7 @@ def passport_html(summary: dict[str, Any]) -> str:
             f"<p>Reference: {html.escape(summary['case_id'])}. Role: {html.escape(summary['role'] or '')}.</p>"
             f"<table><tr><th>Adjustment</th><th>Agreed</th><th>Notes</th></tr>{rows}</table>"
             + (f"<p>Phased return: {html.escape(summary['phased_return'])}</p>" if summary["phased_return"] else "")
-            + _permitted_html(summary)
+            + _hours_html(summary)
             + f"<p>Review date: {html.escape(summary['review_on'] or 'to agree')}</p>"
             f"<h2>Confirmed by</h2><table>{sign}</table>"
             f"<p class=\"noprint\">Print this page, or save it as PDF from the browser's print dialogue.</p>")

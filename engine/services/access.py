@@ -9,7 +9,7 @@ criminal-record or health data, and returns plain dicts built for that role: a r
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import Any
@@ -37,8 +37,10 @@ from engine.store import ROLES, Store, User, service
 from engine.store import DecisionRefused as DecisionRefused  # for the pages: a guard's refusal
 from engine.store.chain import sha256
 from engine.store.decision_policy import load_decision_policy
+from engine.store.records import SignIn, Throttle
 
 POLICY_FILE = "vocabularies/app-roles.yaml"
+SIGN_IN_FILE = "policy/sign-in.yaml"
 # The audit and impact functions import replay, pandas and matplotlib when first called, so that the
 # panel's pages do not pay for them.
 
@@ -96,17 +98,76 @@ def load_policy(rules_dir: FsPath | None = None) -> AccessPolicy:
     return policy
 
 
-def require(user: User | None, permission: str, policy: AccessPolicy | None = None) -> User:
-    """The user, if signed in, active and holding the permission; AccessDenied with the reason otherwise."""
+def require(user: User | None, permission: str, policy: AccessPolicy | None = None, store: Store | None = None,
+            case_id: str | None = None) -> User:
+    """The user, if signed in, active and holding the permission; AccessDenied with the reason otherwise,
+    and, given the store, the refusal written to the access log (kind `refused`)."""
     policy = policy or load_policy()
     granted = policy.permissions[permission]
     if user is None or not user.active:
-        raise AccessDenied(f"sign in with an active account to {granted.title}")
-    if user.role not in granted.roles:
+        refusal = AccessDenied(f"sign in with an active account to {granted.title}")
+    elif user.role not in granted.roles:
         holders = ", ".join(r.replace("_", " ") for r in granted.roles)
-        raise AccessDenied(f"{user.username} ({user.role.replace('_', ' ')}) may not {granted.title}: "
-                           f"only {holders}. {granted.reason}")
-    return user
+        refusal = AccessDenied(f"{user.username} ({user.role.replace('_', ' ')}) may not {granted.title}: "
+                               f"only {holders}. {granted.reason}")
+    else:
+        return user
+    if store is not None:
+        store.log_event(user.username if user else None, "refused", f"refused: {permission}", case_id)
+    raise refusal
+
+
+# --- sign-in -------------------------------------------------------------------------------------------
+
+class Limit(Strict):
+    failures: int
+    within_minutes: float
+    locked_minutes: float
+
+    def throttle(self) -> Throttle:
+        return Throttle(self.failures, timedelta(minutes=self.within_minutes), timedelta(minutes=self.locked_minutes))
+
+
+class SessionPolicy(Strict):
+    idle_minutes: float
+    choice: str
+    source: str
+
+
+class Lockout(Strict):
+    account: Limit
+    address: Limit
+    choice: str
+    source: str
+
+
+class SignInPolicy(Strict):
+    version: int
+    session: SessionPolicy
+    lockout: Lockout
+
+
+@lru_cache(maxsize=4)
+def load_sign_in_policy(rules_dir: FsPath | None = None) -> SignInPolicy:
+    path = (rules_dir or default_rules_dir()) / SIGN_IN_FILE
+    data, lines = parse(path.read_text(encoding="utf-8"), str(path))
+    loaded, problems = build(SignInPolicy, data, str(path), lines)
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+def log_sign_in_refusal(store: Store, username: str, what: str, address: str | None) -> None:
+    """A sign-in refused outside the password check (an identity provider's user with no active account)."""
+    store.log_event(username, "sign_in", f"{what} from {address or 'an unknown address'}")
+
+
+def sign_in(store: Store, username: str, password: str, address: str | None,
+            policy: SignInPolicy | None = None) -> SignIn:
+    """A local sign-in with the lockout of rules/policy/sign-in.yaml; failures and refusals are logged."""
+    policy = policy or load_sign_in_policy()
+    return store.sign_in(username, password, address, policy.lockout.account.throttle(),
+                         policy.lockout.address.throttle())
 
 
 # --- clinical fields ---------------------------------------------------------------------------------
@@ -162,7 +223,7 @@ def _episodes_for_panel(data: dict[str, Any], policy: AccessPolicy) -> list[dict
 
 def queue(store: Store, user: User, policy: AccessPolicy | None = None) -> list[dict[str, Any]]:
     """Cases by status and due date (the assessment date the panel meets for)."""
-    require(user, "view_queue", policy)
+    require(user, "view_queue", policy, store)
     return [{"case_id": c.case_id, "role": c.role_title, "due": c.assessed_on, "status": c.status,
              "recommendation": c.outcome, "version": c.latest_version, "submitted": c.created_at,
              "decided": c.decided_at}
@@ -261,7 +322,7 @@ def case_review(store: Store, rules: Rules, user: User, case_id: str,
                 policy: AccessPolicy | None = None) -> dict[str, Any]:
     """The panel's view of a case: the recommendation, records, factors, findings; never clinical detail."""
     policy = policy or load_policy()
-    require(user, "view_case_review", policy)
+    require(user, "view_case_review", policy, store, case_id)
     version = store.case_version(case_id)
     if version.data is None:
         raise AccessDenied(f"{case_id}: the case detail has been removed under the retention policy")
@@ -300,7 +361,7 @@ def case_review(store: Store, rules: Rules, user: User, case_id: str,
 
 def oh_queue(store: Store, user: User, policy: AccessPolicy | None = None) -> list[dict[str, Any]]:
     """Cases for occupational health: ids, roles and dates, and whether an OH outcome is recorded."""
-    require(user, "view_clinical", policy)
+    require(user, "view_clinical", policy, store)
     return [{"case_id": c.case_id, "role": c.role_title, "due": c.assessed_on, "status": c.status,
              "oh_recorded": bool(store.oh_outcomes(c.case_id))}
             for c in sorted(store.list_cases(), key=lambda c: (c.assessed_on or date.max, c.case_id))]
@@ -310,7 +371,7 @@ def oh_case(store: Store, rules: Rules, user: User, case_id: str,
             policy: AccessPolicy | None = None) -> dict[str, Any]:
     """The clinician's view: the health block, the full OH section, the manager's summary and passport."""
     policy = policy or load_policy()
-    require(user, "view_clinical", policy)
+    require(user, "view_clinical", policy, store, case_id)
     version = store.case_version(case_id)
     if version.data is None:
         raise AccessDenied(f"{case_id}: the case detail has been removed under the retention policy")
@@ -349,7 +410,7 @@ def submit_case(store: Store, rules: Rules, user: User, data: dict[str, Any], re
                 file: str = "<upload>", lines: dict | None = None,
                 policy: AccessPolicy | None = None) -> dict[str, Any]:
     """Validate, store and evaluate a case; InputError naming each field (and its line, given `lines`)."""
-    require(user, "submit_case", policy)
+    require(user, "submit_case", policy, store)
     case_from_data(data, lines or {}, file, rules.tables)   # first with the lines, so problems name them
     version = service.submit_case(store, rules, data, user.username, reason, file)
     evaluation = service.evaluate_case(store, rules, version.case_id, user.username, version.version)
@@ -360,7 +421,7 @@ def submit_case(store: Store, rules: Rules, user: User, data: dict[str, Any], re
 def record_member_view(store: Store, user: User, evaluation_id: int, panel_role: str, view: str, comment: str,
                        policy: AccessPolicy | None = None) -> None:
     """The signed-in member's own view (the store checks the outcome word and one view per member)."""
-    require(user, "record_member_view", policy)
+    require(user, "record_member_view", policy, store)
     store.record_member_view(evaluation_id, user.username, panel_role, view, comment, actor=user.username)
 
 
@@ -370,7 +431,7 @@ def record_decision(store: Store, user: User, evaluation_id: int, agrees: bool, 
                     absences: dict[str, str] | None = None) -> None:
     """One case at a time (there is no bulk decision); agreeing takes the recommended outcome. The store's
     guards (rules/policy/decisions.yaml) refuse with DecisionRefused, in plain words."""
-    require(user, "record_decision", policy)
+    require(user, "record_decision", policy, store)
     final = store.evaluation(evaluation_id).outcome if agrees else final_outcome
     store.record_decision(evaluation_id, user.username, final, agrees, rationale, decided_on,
                           applicant_discussion or None, actor=user.username, chair_role=chair_role,
@@ -381,7 +442,7 @@ def record_oh_outcome(store: Store, rules: Rules, user: User, evaluation_id: int
                       adjustments: list[str], review_on: date | None, note: str,
                       policy: AccessPolicy | None = None, supersede_reason: str | None = None) -> None:
     """An OH outcome; a second one on the case replaces the one in force, with the reason (both kept)."""
-    require(user, "record_oh_outcome", policy)
+    require(user, "record_oh_outcome", policy, store)
     unknown = sorted(set(adjustments) - set(rules.oh.adjustments))
     if unknown:
         raise ValueError(f"adjustments: unknown {', '.join(unknown)}")
@@ -440,7 +501,7 @@ def applicant_letter(store: Store, rules: Rules, user: User, case_id: str, today
 
 def decision_history(store: Store, user: User, policy: AccessPolicy | None = None) -> list[dict[str, Any]]:
     """Every recorded decision; the rationales speak of the records, so each case's view is logged."""
-    require(user, "view_history", policy)
+    require(user, "view_history", policy, store)
     rows = [_decision_row(d) for d in store.decisions()]
     for case_id in sorted({r["case_id"] for r in rows}):
         store.log_access(user.username, case_id, "criminal_record", "decision history")
@@ -448,27 +509,27 @@ def decision_history(store: Store, user: User, policy: AccessPolicy | None = Non
 
 
 def access_log(store: Store, user: User, policy: AccessPolicy | None = None) -> list[dict[str, Any]]:
-    require(user, "view_access_log", policy)
+    require(user, "view_access_log", policy, store)
     return [{"at": a.at, "actor": a.actor, "case_id": a.case_id, "data_kind": a.data_kind, "purpose": a.purpose}
             for a in store.access_log()]
 
 
 def chain_status(store: Store, user: User, policy: AccessPolicy | None = None):
-    require(user, "verify_chain", policy)
+    require(user, "verify_chain", policy, store)
     return store.verify_chain()
 
 
 def replay(store: Store, user: User, mode: str, policy: AccessPolicy | None = None):
     from engine.store.replay import replay as run_replay
 
-    require(user, "run_replay", policy)
+    require(user, "run_replay", policy, store)
     return run_replay(store, mode=mode)
 
 
 def audit_report(store: Store, user: User, policy: AccessPolicy | None = None):
     from engine.store.audit_report import audit_figures, build_audit_report
 
-    require(user, "view_audit_report", policy)
+    require(user, "view_audit_report", policy, store)
     report = build_audit_report(store)
     return report, audit_figures(report)
 
@@ -478,15 +539,16 @@ def pseudonymised_export(store: Store, user: User, out_dir: FsPath, salt: str | 
     """CSV and Parquet tables with keyed pseudonyms; never the applicant's words or clinical detail."""
     from engine.store.export import export_store
 
-    require(user, "export_pseudonymised", policy)
+    require(user, "export_pseudonymised", policy, store)
     return export_store(store, out_dir, salt)
 
 
 # --- rules ---------------------------------------------------------------------------------------------
 
-def rules_catalogue(rules: Rules, user: User, policy: AccessPolicy | None = None) -> list[dict[str, Any]]:
+def rules_catalogue(rules: Rules, user: User, policy: AccessPolicy | None = None,
+                    store: Store | None = None) -> list[dict[str, Any]]:
     """Every rule set and rule with its sources, dates in force and inline examples."""
-    require(user, "view_rules", policy)
+    require(user, "view_rules", policy, store)
     return [{"name": s.name, "title": s.title, "file": s.file, "scope": s.scope, "stage": s.stage,
              "policy": s.policy,
              "rules": [{"id": r.id, "title": r.title, "source": list(r.source), "finding": r.finding,
@@ -495,8 +557,9 @@ def rules_catalogue(rules: Rules, user: User, policy: AccessPolicy | None = None
             for s in rules.book.sets]
 
 
-def rules_lint(rules: Rules, user: User, policy: AccessPolicy | None = None) -> list[dict[str, Any]]:
-    require(user, "view_rules", policy)
+def rules_lint(rules: Rules, user: User, policy: AccessPolicy | None = None,
+               store: Store | None = None) -> list[dict[str, Any]]:
+    require(user, "view_rules", policy, store)
     return [{"where": i.where, "ruleset": i.ruleset, "rule": i.rule, "message": i.message}
             for i in lint(rules.book, rules.tables)]
 
@@ -505,5 +568,5 @@ def rules_impact(store: Store, rules: Rules, user: User, casebank_dir: FsPath,
                  policy: AccessPolicy | None = None):
     from engine.services.impact import impact_against_published
 
-    require(user, "view_rules_impact", policy)
+    require(user, "view_rules_impact", policy, store)
     return impact_against_published(store, rules, casebank_dir)

@@ -16,6 +16,7 @@ from engine.case.loader import read_document
 from engine.report.rulebase import Rules, load_rules
 from engine.store import Store, open_store
 from engine.store.chain import canonical, sha256
+from engine.store.keys import ANCHOR_SUFFIX
 from engine.store.service import evaluate_case, submit_case
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "casebank" / "demo"
@@ -100,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"SQLite file (default {DEFAULT_DB})")
     args = parser.parse_args(argv)
     args.db.parent.mkdir(parents=True, exist_ok=True)
+    if not args.db.exists():   # a new demo store: an anchor left from a removed one would not match it
+        args.db.with_name(args.db.name + ANCHOR_SUFFIX).unlink(missing_ok=True)
     store = open_store(f"sqlite:///{args.db}")
     try:
         counts = seed(store, load_rules())

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.store import chain
 from engine.store.db import WRITE
+from engine.store.keys import AuditKeys, anchor_path, load_keys, write_anchor
 from engine.store.records import StoreError
 
 Clock = Callable[[], datetime]
@@ -38,10 +39,16 @@ def check_name(field: str, value: object) -> str:
 
 
 class StoreBase:
-    def __init__(self, engine: Engine, clock: Clock | None = None):
+    def __init__(self, engine: Engine, clock: Clock | None = None, keys: AuditKeys | None = None):
         self._engine = engine
         self._writer = engine.execution_options(**{WRITE: True})
         self._clock = clock or utc_now
+        self._keys = keys or load_keys(engine.url)
+        self._anchor = anchor_path(engine.url)
+
+    @property
+    def anchor_file(self):
+        return self._anchor
 
     @property
     def dialect(self) -> str:
@@ -62,13 +69,19 @@ class StoreBase:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A write transaction holding the chain lock; call `event` inside it for what it wrote."""
+        """A write transaction holding the chain lock; call `event` inside it for what it wrote. Once it has
+        committed, the new head of the chain is anchored outside the store (engine/store/keys.py)."""
+        head = None
         try:
-            with Session(self._writer, expire_on_commit=False) as session, session.begin():
-                chain.lock_chain(session)
-                yield session
+            with Session(self._writer, expire_on_commit=False) as session:
+                with session.begin():
+                    chain.lock_chain(session)
+                    yield session
+                head = session.info.pop("chain_head", None)
         except IntegrityError as exc:
             raise StoreError(f"store: the write conflicts with a stored record ({exc.orig})") from exc
+        if head is not None:
+            write_anchor(self._anchor, *head)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -78,4 +91,5 @@ class StoreBase:
     def event(self, session: Session, actor: str, action: str, entity: str, entity_id: str, written: Any,
               at: datetime | None = None) -> None:
         session.flush()
-        chain.append(session, at or self.now(), check_name("actor", actor), action, entity, entity_id, written)
+        chain.append(session, self._keys, at or self.now(), check_name("actor", actor), action, entity, entity_id,
+                     written)

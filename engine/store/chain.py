@@ -1,13 +1,18 @@
 """The audit chain: canonical hashing, appending an event, verifying the links.
 
 Each event's hash covers the previous hash and the event's own fields, so changing, removing or
-inserting any event breaks every later link. Events carry ids, usernames, action names and digests
-only, never personal data, so deleting a payload never breaks the chain.
+inserting any event breaks every later link. The hash is HMAC-SHA256 under a key held outside the
+database (engine/store/keys.py), and each event names the id of the key that signed it, so someone who
+can write the database cannot recompute the hashes. Events written before keying (schema 0001) have a
+plain SHA-256 hash and no key id; they may only come before the first keyed event, which binds them.
+Events carry ids, usernames, action names and digests only, never personal data, so deleting a payload
+never breaks the chain.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,6 +23,7 @@ import orjson
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from engine.store.keys import AuditKeys
 from engine.store.schema import AuditRow
 
 GENESIS = "0" * 64
@@ -91,7 +97,13 @@ def digest(value: Any) -> str:
 
 
 def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    """The unkeyed hash of events written before keying (and of what an attacker without the key can do)."""
     return sha256(prev_hash + canonical(fields))
+
+
+def keyed_hash(keys: AuditKeys, key_id: str, prev_hash: str, fields: dict[str, Any]) -> str | None:
+    """HMAC-SHA256 under the key `key_id` names (None if that key is not among `keys`)."""
+    return keys.mac(key_id, prev_hash + canonical(fields))
 
 
 def lock_chain(session: Session) -> None:
@@ -100,15 +112,18 @@ def lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
 
 
-def append(session: Session, at: datetime, actor: str, action: str, entity: str, entity_id: str,
+def append(session: Session, keys: AuditKeys, at: datetime, actor: str, action: str, entity: str, entity_id: str,
            written: Any) -> AuditRow:
-    """Append one event for `written` (hashed, never stored). The caller holds the chain lock."""
+    """Append one event for `written` (hashed, never stored), signed with the current key. The caller holds
+    the chain lock."""
     head = session.execute(select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)).first()
     row = AuditRow(seq=(head.seq + 1) if head else 1, at=at, actor=actor, action=action, entity=entity,
-                   entity_id=entity_id, digest=digest(written), prev_hash=head.hash if head else GENESIS, hash="")
-    row.hash = event_hash(row.prev_hash, row.chained_fields())
+                   entity_id=entity_id, digest=digest(written), prev_hash=head.hash if head else GENESIS, hash="",
+                   key_id=keys.current)
+    row.hash = keyed_hash(keys, keys.current, row.prev_hash, row.chained_fields()) or ""
     session.add(row)
     session.flush()
+    session.info["chain_head"] = (row.seq, row.hash, at)
     return row
 
 
@@ -118,9 +133,29 @@ class Break:
     reason: str
 
 
-def first_break(rows: Iterable[AuditRow]) -> tuple[int, Break | None]:
-    """Walk the events in seq order: the count and the first broken link, if any."""
-    prev_hash, expected, count, found = GENESIS, 1, 0, None
+def _hash_break(row: AuditRow, keys: AuditKeys, keyed_before: bool) -> str | None:
+    if row.key_id is None:
+        if keyed_before:
+            return "the event is not keyed but comes after keyed events (written without the audit key)"
+        ok = event_hash(row.prev_hash, row.chained_fields()) == row.hash
+    else:
+        expected = keyed_hash(keys, row.key_id, row.prev_hash, row.chained_fields())
+        if expected is None:
+            return (f"the event is signed with key {row.key_id}, which is neither the current nor a retired "
+                    f"key ({keys.source})")
+        ok = hmac.compare_digest(expected, row.hash)
+    return None if ok else "the event's fields do not match its keyed hash (the row was altered or forged)"
+
+
+def first_break(rows: Iterable[AuditRow], keys: AuditKeys,
+                anchors: dict[int, str] | None = None) -> tuple[int, Break | None]:
+    """Walk the events in seq order: the count and the first broken link, if any.
+
+    `anchors` (seq -> hash, from the anchor file) must each name an event of the chain with that hash;
+    an anchored event beyond the chain's end means events were removed from the end.
+    """
+    anchors = anchors or {}
+    prev_hash, expected, count, found, keyed = GENESIS, 1, 0, None, False
     for row in rows:
         count += 1
         if found:
@@ -129,9 +164,19 @@ def first_break(rows: Iterable[AuditRow]) -> tuple[int, Break | None]:
             found = Break(expected, f"event {expected} is missing (the next event is {row.seq})")
         elif row.prev_hash != prev_hash:
             found = Break(row.seq, "prev_hash does not match the hash of the event before")
-        elif event_hash(row.prev_hash, row.chained_fields()) != row.hash:
-            found = Break(row.seq, "the event's fields do not match its hash (the row was altered)")
+        elif (why := _hash_break(row, keys, keyed)) is not None:
+            found = Break(row.seq, why)
+        elif row.seq in anchors and anchors[row.seq] != row.hash:
+            found = Break(row.seq, "the event differs from the head anchored outside the store (the chain was "
+                                   "rewritten)")
+        keyed = keyed or row.key_id is not None
         prev_hash, expected = row.hash, row.seq + 1
+    if found is None and anchors and max(anchors) >= expected:
+        last = max(anchors)
+        found = Break(expected, f"the anchor outside the store records event {last}, but the chain ends at "
+                                f"event {expected - 1} (the newest events were removed)")
+    if found is None and count and not keyed:
+        found = Break(expected - 1, "no event is keyed: the chain's head is not signed with the audit key")
     return count, found
 
 

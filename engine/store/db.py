@@ -7,9 +7,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from engine.store.records import StoreError
 
@@ -59,12 +60,41 @@ def make_engine(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True)
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision; concurrent openers wait for each other."""
+def sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        return Path(parsed.database)
+    return None
+
+
+def check_exists(url: str) -> None:
+    """Refuse a URL with no store behind it (a mistyped --db must not create an empty store that verifies)."""
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise StoreError(f"db: there is no store at {path} (check --db or $FAIRCHANCE_DB; "
+                         f"`fairchance db upgrade` creates one)")
+
+
+def check_is_store(engine: Engine) -> None:
+    try:
+        with engine.connect() as conn:
+            found = inspect(conn).has_table("alembic_version")
+    except OperationalError as exc:
+        raise StoreError(f"db: cannot open the store at {engine.url}: {exc.orig}") from exc
+    if not found:
+        raise StoreError(f"db: {engine.url} holds no fairchance store (check --db or $FAIRCHANCE_DB; "
+                         f"`fairchance db upgrade` creates one)")
+
+
+def upgrade(engine: Engine) -> str | None:
+    """Bring the schema to the newest revision; concurrent openers wait for each other. Returns the
+    revision the database was at before (None for a new one)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.execution_options(**{WRITE: True}).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        before = MigrationContext.configure(conn).get_current_revision()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+    return before

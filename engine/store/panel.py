@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from engine.case.loader import case_from_data
 from engine.framework.letters import Letter, decision_letter, letter_text, load_employer, load_letter_words
 from engine.report.rulebase import Rules, load_rules
-from engine.store.base import StoreBase, check_name, required_text
+from engine.store.base import NAME, StoreBase, check_name, required_text
 from engine.store.chain import canonical, sha256
 from engine.store.decision_policy import Panel, load_decision_policy
 from engine.store.records import (
     DATA_KINDS,
+    EVENT_KINDS,
     Access,
     Decision,
     DecisionRefused,
@@ -329,6 +330,19 @@ class PanelMethods(StoreBase):
             s.add(row)
             s.flush()
             self.event(s, actor, "access.log", "access", str(row.id), row.record(), at=row.at)
+
+    def log_event(self, actor: str | None, data_kind: str, purpose: str, case_id: str | None = None) -> None:
+        """An access-log row that is not a view of case data: a refused read or write (`refused`), a failed
+        sign-in (`sign_in`). The case, if any, need not exist (a refusal may name any id)."""
+        if data_kind not in EVENT_KINDS:
+            raise StoreError(f"data_kind: expected one of {', '.join(EVENT_KINDS)}, found {data_kind!r}")
+        who = actor if actor and NAME.fullmatch(actor) else "unknown"
+        with self.transaction() as s:
+            row = AccessRow(at=self.now(), actor=who, case_id=(case_id or "")[:64], data_kind=data_kind,
+                            purpose=required_text("purpose", purpose, "say what was refused"))
+            s.add(row)
+            s.flush()
+            self.event(s, who, "access.log", "access", str(row.id), row.record(), at=row.at)
 
     def access_log(self, case_id: str | None = None) -> list[Access]:
         query = select(AccessRow).order_by(AccessRow.id)

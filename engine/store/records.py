@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 ROLES = ("panel_member", "panel_chair", "oh_clinician", "auditor", "rules_steward")
 DATA_KINDS = ("criminal_record", "health")
+# Access-log entries that are not a view of case data: a failed or refused sign-in, a refused read or write.
+EVENT_KINDS = ("sign_in", "refused")
 
 
 class StoreError(ValueError):
@@ -25,6 +27,20 @@ class User:
     display_name: str | None
     active: bool
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """A lockout: `failures` within `within`, then refused for `locked_for` (rules/policy/sign-in.yaml)."""
+    failures: int
+    within: timedelta
+    locked_for: timedelta
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None
+    locked_until: datetime | None = None   # set when the sign-in was refused for a lockout
 
 
 @dataclass(frozen=True)
@@ -133,6 +149,7 @@ class AuditEvent:
     digest: str
     prev_hash: str
     hash: str
+    key_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,3 +158,4 @@ class ChainStatus:
     events: int
     first_broken: int | None
     reason: str | None
+    problems: tuple[str, ...] = ()   # every problem found (reason is the first)

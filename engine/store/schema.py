@@ -56,6 +56,12 @@ class UserRow(Base):
     active: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
+    def record(self) -> dict[str, Any]:
+        """What a user's latest event covers: a role, password or enabled flag changed behind the store's back
+        no longer matches it."""
+        return {"username": self.username, "password_hash": self.password_hash, "role": self.role,
+                "display_name": self.display_name, "active": self.active, "created_at": self.created_at}
+
 
 class CaseVersionRow(Base):
     __tablename__ = "case_versions"
@@ -239,10 +245,24 @@ class AuditRow(Base):
     digest: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(32))   # None: written before keying (schema 0001)
 
     def chained_fields(self) -> dict[str, Any]:
-        return {"seq": self.seq, "at": self.at, "actor": self.actor, "action": self.action, "entity": self.entity,
-                "entity_id": self.entity_id, "digest": self.digest, "prev_hash": self.prev_hash}
+        fields = {"seq": self.seq, "at": self.at, "actor": self.actor, "action": self.action, "entity": self.entity,
+                  "entity_id": self.entity_id, "digest": self.digest, "prev_hash": self.prev_hash}
+        if self.key_id is not None:
+            fields["key_id"] = self.key_id
+        return fields
+
+
+class SignInFailureRow(Base):
+    """Failed sign-ins per account and per address, for the lockout (rules/policy/sign-in.yaml). Operational
+    state, changed in place and not chained: each failure is also an access-log row, which is."""
+    __tablename__ = "sign_in_failures"
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)   # "account:NAME" or "address:IP"
+    failures: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 # Entity name in the audit log -> the immutable table whose rows its digests cover, and the row's id text.
@@ -255,4 +275,25 @@ AUDITED = {
     "decision": (DecisionRow, lambda r: str(r.id)),
     "oh_outcome": (OhOutcomeRow, lambda r: str(r.id)),
     "access": (AccessRow, lambda r: str(r.id)),
+    "user": (UserRow, lambda r: r.username),
 }
+
+# The tables whose rows never change once written: triggers refuse UPDATE and DELETE (and TRUNCATE on
+# PostgreSQL). `users` changes (disable, role, password) only through the store, each change chained,
+# so it refuses DELETE and TRUNCATE; the payload tables accept DELETE, for retention.
+APPEND_ONLY = ("audit_log", "case_versions", "rules_snapshots", "evaluations", "member_views",
+               "member_view_revisions", "decisions", "oh_outcomes", "access_log")
+NO_DELETE = ("users",)
+# Every table the store keeps, by how `audit verify` covers it. A table in the database that is in none of
+# these is reported.
+CHAINED_TABLES = {table.__tablename__ for table, _ in AUDITED.values()}
+PAYLOAD_TABLES = {"case_payloads", "report_payloads"}    # checked against the hashes their chained rows hold
+OPERATIONAL_TABLES = {"audit_log", "sign_in_failures", "alembic_version"}
+
+
+def expected_triggers(dialect: str) -> set[tuple[str, str]]:
+    """(table, trigger name) for every guard trigger the schema creates."""
+    events = ("update", "delete", "truncate") if dialect == "postgresql" else ("update", "delete")
+    out = {(t, f"{t}_no_{e}") for t in APPEND_ONLY for e in events}
+    out |= {(t, f"{t}_no_{e}") for t in NO_DELETE for e in events if e != "update"}
+    return out

@@ -1,7 +1,12 @@
 """The signed-in person, the store and the rules, for every page; idle sessions end.
 
-Settings (environment): FAIRCHANCE_DB (the store URL), FAIRCHANCE_IDLE_MINUTES (default 15),
-FAIRCHANCE_DEMO (set by `make run`: shows the synthetic-data banner).
+At every rerun (every click) the user, their role and their enabled flag are read again from the store
+(one query by the unique username), so a disabled account is signed out, and a changed role takes
+effect, at its next click.
+
+Settings (environment): FAIRCHANCE_DB (the store URL), FAIRCHANCE_SESSION_IDLE_MINUTES (default from
+rules/policy/sign-in.yaml, 30; FAIRCHANCE_IDLE_MINUTES is the older name), FAIRCHANCE_DEMO (set by
+`make run`: shows the synthetic-data banner).
 """
 
 from __future__ import annotations
@@ -12,10 +17,11 @@ import time
 import streamlit as st
 
 from engine.report.rulebase import Rules, load_rules
-from engine.services.access import AccessDenied, AccessPolicy, load_policy
+from engine.services.access import AccessDenied, AccessPolicy, load_policy, load_sign_in_policy
 from engine.store import Store, User, open_store
+from panel_ui.text import plain
 
-IDLE_MINUTES_DEFAULT = 15.0
+IDLE_ENV = ("FAIRCHANCE_SESSION_IDLE_MINUTES", "FAIRCHANCE_IDLE_MINUTES")
 USER_KEY = "user"
 SEEN_KEY = "last_seen"
 ENDED_KEY = "session_ended"
@@ -44,7 +50,18 @@ def policy() -> AccessPolicy:
 
 
 def idle_minutes() -> float:
-    return float(os.environ.get("FAIRCHANCE_IDLE_MINUTES", IDLE_MINUTES_DEFAULT))
+    for name in IDLE_ENV:
+        if os.environ.get(name):
+            return float(os.environ[name])
+    return load_sign_in_policy().session.idle_minutes
+
+
+def client_address() -> str | None:
+    """The client's address as Streamlit sees it (behind a proxy: the proxy's), for the sign-in lockout."""
+    try:
+        return st.context.ip_address
+    except Exception:   # no request context (AppTest, bare mode)
+        return None
 
 
 def demo() -> bool:
@@ -77,20 +94,29 @@ def _oidc_user() -> User | None:
     return found if found and found.active else None
 
 
+def _end(reason: str) -> None:
+    sign_out(reason)
+    if oidc_configured() and st.user.is_logged_in:
+        st.logout()
+
+
 def current_user() -> User | None:
-    """The signed-in user, or None; ends the session after the idle timeout."""
+    """The signed-in user as the store has them now, or None; ends the session after the idle timeout or
+    when the account has been disabled or removed."""
     user = st.session_state.get(USER_KEY) or _oidc_user()
     if user is None:
         return None
     now = time.time()
     if now - st.session_state.get(SEEN_KEY, now) > idle_minutes() * 60:
-        sign_out(f"Your session ended after {idle_minutes():g} minutes without activity. Please sign in again.")
-        if oidc_configured() and st.user.is_logged_in:
-            st.logout()
+        _end(f"Your session ended after {idle_minutes():g} minutes without activity. Please sign in again.")
         return None
-    st.session_state[USER_KEY] = user
+    fresh = store().get_user(user.username)
+    if fresh is None or not fresh.active:
+        _end("Your session ended: the account is no longer active.")
+        return None
+    st.session_state[USER_KEY] = fresh
     st.session_state[SEEN_KEY] = now
-    return user
+    return fresh
 
 
 def signed_in() -> User:
@@ -103,4 +129,4 @@ def signed_in() -> User:
 
 
 def refused(exc: AccessDenied) -> None:
-    st.error(f"Access refused: {exc}")
+    st.error(plain(f"Access refused: {exc}"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from panel_ui import session
+from panel_ui.text import plain
 
 from engine.services import access
 
@@ -26,7 +27,7 @@ except access.AccessDenied as exc:
 if status.ok:
     st.success(f"Audit chain verified: {status.events} events, none altered or missing.")
 else:
-    st.error(f"Audit chain broken at event {status.first_broken}: {status.reason}")
+    st.error(plain(f"Audit chain broken at event {status.first_broken}: {status.reason}"))
 
 history, replay_tab, report_tab, log_tab, export_tab = st.tabs(
     ["Decision history", "Replay", "Audit report", "Access log", "Pseudonymised export"])
@@ -44,8 +45,9 @@ with history:
                      hide_index=True)
         for r in reversed(rows):
             verdict = "agreed" if r["agrees"] else "overrode"
-            st.markdown(f"- **{r['case_id']}** on {r['decided_on']}: {r['chair']} {verdict}, "
-                        f"{r['recommended'].replace('_', ' ')} → {r['final_outcome'].replace('_', ' ')}")
+            st.markdown(f"- **{plain(r['case_id'])}** " + plain(
+                f"on {r['decided_on']}: {r['chair']} {verdict}, "
+                f"{r['recommended'].replace('_', ' ')} → {r['final_outcome'].replace('_', ' ')}"))
     else:
         st.write("No decisions recorded yet.")
 

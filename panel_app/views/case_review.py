@@ -11,6 +11,7 @@ from panel_ui import session
 from panel_ui.cases import open_case, words
 from panel_ui.factors import factor_rows, outputs_text
 from panel_ui.tables import as_date, day, grid, moment, table
+from panel_ui.text import plain
 from panel_ui.timeline import timeline_chart
 
 from engine.services import access
@@ -23,22 +24,22 @@ case_id = data["case_id"]
 
 report = data["report"]
 role = data["role"]
-st.caption(f"{case_id} version {data['version']} · {role.get('title')} · {role.get('check_level')} check · "
-           f"as at {day(data['assessed_on'])}" + (f" · rules {report['rules_version']}" if report else ""))
+st.caption(plain(f"{case_id} version {data['version']} · {role.get('title')} · {role.get('check_level')} check · "
+                 f"as at {day(data['assessed_on'])}" + (f" · rules {report['rules_version']}" if report else "")))
 if report is None:
     st.warning("This case has not been evaluated yet.")
     st.stop()
 
 recommendation = report["recommendation"]
-st.subheader(f"Recommendation: {words(recommendation['outcome'])}")
-st.markdown(f"**Why:** {recommendation['because']}")
+st.subheader(f"Recommendation: {words(recommendation['outcome'])}")   # a vocabulary word
+st.markdown(f"**Why:** {plain(recommendation['because'])}")
 if report["barred_stop"]["stopped"]:
-    st.error(f"Barred-list stop: {report['barred_stop']['reason']} ({report['barred_stop']['source']})")
+    st.error(plain(f"Barred-list stop: {report['barred_stop']['reason']} ({report['barred_stop']['source']})"))
 for need in report["needs_information"]:
-    st.warning(f"Needed before a decision: {need}")
+    st.warning(plain(f"Needed before a decision: {need}"))
 with st.container(border=True):
     for sentence in report["explanation"]["panel"]:
-        st.markdown(f"- {sentence}")
+        st.markdown(f"- {plain(sentence)}")
 st.caption("The engine recommends and explains; the panel decides (see the Decision page).")
 
 st.subheader("Timeline")
@@ -53,16 +54,16 @@ grid([{"record": r["case"]["id"], "kind": r["case"]["kind"], "date": as_date(r["
        "badges": ", ".join(b["badge"] for b in r["badges"]), "declared": r["case"].get("self_disclosed")}
       for r in data["records"]], empty="No records on the certificate or declared.", wide=["offence"])
 for r in data["records"]:
-    with st.expander(f"{r['case']['id']} {r['case'].get('offence') or ''}: "
-                     + ", ".join(b["badge"] for b in r["badges"])):
+    with st.expander(plain(f"{r['case']['id']} {r['case'].get('offence') or ''}: "
+                           + ", ".join(b["badge"] for b in r["badges"]))):
         for b in r["badges"]:
-            st.markdown(f"**{b['badge']}**: {b['why'] or 'no reason recorded'}")
+            st.markdown(f"**{plain(b['badge'])}**: {plain(b['why'] or 'no reason recorded')}")
         factors = {k: v for k, v in ((r["result"] or {}).get("factors") or {}).items() if v is not None}
         if factors:
-            st.markdown("Factors: " + "; ".join(f"{words(k)}: {words(v)}" for k, v in factors.items()))
+            st.markdown(plain("Factors: " + "; ".join(f"{words(k)}: {words(v)}" for k, v in factors.items())))
         for reason in (r["result"] or {}).get("reasons", []):
             cite = f" ({reason['source']})" if reason["source"] else ""
-            st.caption(f"{words(reason['topic'])}: {reason['text']}{cite}")
+            st.caption(plain(f"{words(reason['topic'])}: {reason['text']}{cite}"))
 
 st.subheader("Factors and findings")
 table(factor_rows(report["factors"], session.rules()), {"factor": "Factor", "value": "Finding"},
@@ -75,17 +76,17 @@ st.subheader("Safeguards")
 if recommendation["safeguards"]:
     wording = session.rules().wording.safeguards
     for s in recommendation["safeguards"]:
-        st.markdown(f"- {wording.get(s, words(s))}")
+        st.markdown(f"- {plain(wording.get(s, words(s)))}")
 else:
     st.write("None recommended.")
 if recommendation.get("review_on"):
-    st.write(f"Review on {day(recommendation['review_on'])}.")
+    st.markdown(plain(f"Review on {day(recommendation['review_on'])}."))
 if recommendation.get("restrictions_to_discuss"):
     st.markdown("**Restrictions for the panel to weigh** (each would take away a core duty of the post, so none is "
                 "offered as a safeguard):")
     restrictions = session.rules().wording.factors["restrictions_to_discuss"]
     for x in recommendation["restrictions_to_discuss"]:
-        st.markdown(f"- {restrictions.get(x, words(x))}")
+        st.markdown(f"- {plain(restrictions.get(x, words(x)))}")
 
 st.subheader("Dates of change")
 if report["changes"]:
@@ -95,13 +96,13 @@ else:
 
 st.subheader("Occupational health")
 if data["oh"]:
-    st.write(data["oh"]["outcome"])
+    st.markdown(plain(data["oh"]["outcome"]))
     for a in data["oh"]["adjustments"]:
-        st.markdown(f"- {a}")
+        st.markdown(f"- {plain(a)}")
     if data["oh"]["review_on"]:
-        st.caption(f"OH review on {day(data['oh']['review_on'])}")
+        st.caption(plain(f"OH review on {day(data['oh']['review_on'])}"))
 for rec in data["oh_recorded"]:
-    st.caption(f"Recorded by {rec['clinician']} on {moment(rec['recorded_at'])}: {rec['outcome_text']}")
+    st.caption(plain(f"Recorded by {rec['clinician']} on {moment(rec['recorded_at'])}: {rec['outcome_text']}"))
 if st.button("Show the clinical detail", key="ask_clinical"):
     try:
         access.oh_case(session.store(), session.rules(), user, case_id)

@@ -10,6 +10,7 @@ import streamlit as st
 from panel_ui import session
 from panel_ui.cases import forget, open_case, words
 from panel_ui.tables import day, table
+from panel_ui.text import plain
 
 from engine.services import access
 
@@ -28,7 +29,7 @@ choices = access.decision_choices(today)
 outcomes = choices["outcomes"]
 roles = choices["roles"]
 st.subheader(f"Recommendation: {words(recommended)}")
-st.write(data["report"]["recommendation"]["because"])
+st.markdown(plain(data["report"]["recommendation"]["because"]))
 
 
 def role_words(role: str) -> str:
@@ -43,7 +44,7 @@ def saved(write) -> None:
     except access.DecisionRefused as exc:   # a guard of the decision policy: what is missing, in plain words
         st.error(f"Not recorded. {exc}")
     except ValueError as exc:       # StoreError: names the field and what is missing
-        st.error(f"Not recorded: {exc}")
+        st.error(plain(f"Not recorded: {exc}"))
     else:
         forget()
         st.session_state["decision_saved"] = True
@@ -71,12 +72,12 @@ if decision:
     st.subheader("Decision")
     verdict = "agreed with the recommendation" if decision["agrees"] else "overrode the recommendation"
     outcome = words(decision["final_outcome"])
-    st.success(f"{decision['chair']} {verdict}: **{outcome}** on {day(decision['decided_on'])}")
-    st.markdown(f"**Rationale:** {decision['rationale']}")
+    st.success(f"{plain(decision['chair'])} {verdict}: **{plain(outcome)}** on {plain(day(decision['decided_on']))}")
+    st.markdown(f"**Rationale:** {plain(decision['rationale'])}")
     if decision["applicant_discussion"]:
-        st.markdown(f"**Discussion with the applicant:** {decision['applicant_discussion']}")
+        st.markdown(f"**Discussion with the applicant:** {plain(decision['applicant_discussion'])}")
     for absent in decision.get("absences") or []:
-        st.markdown(f"**Absent:** {role_words(absent['panel_role'])}: {absent['why']}")
+        st.markdown(f"**Absent:** {role_words(absent['panel_role'])}: {plain(absent['why'])}")
 elif session.policy().allows(user.role, "record_member_view"):
     mine = next((v for v in data["member_views"] if v["member"] == user.username), None)
     with st.form("member_view"):
@@ -102,7 +103,7 @@ elif session.policy().allows(user.role, "record_decision"):
     table([{"seat": s["words"], "filled": s["filled_by"] or "no view yet"} for s in seats],
           {"seat": "Seat on the panel", "filled": "View from"})
     with st.form("decision"):
-        st.markdown(f"**The panel's decision on {case_id}** (this case only)")
+        st.markdown(f"**The panel's decision on {plain(case_id)}** (this case only)")
         chair_keys = ["", *roles]
         chair_role = st.selectbox("Your own seat on the panel (if you sit in one)", chair_keys,
                                   format_func=lambda r: role_words(r) if r else "none (chairing only)", key="d_seat")
@@ -129,7 +130,7 @@ else:
     try:
         access.require(user, "record_decision")
     except access.AccessDenied as exc:
-        st.info(f"Read only. {exc}")
+        st.info(plain(f"Read only. {exc}"))
 
 letter = access.applicant_letter(session.store(), session.rules(), user, case_id, today)
 if letter is None:

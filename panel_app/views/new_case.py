@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from panel_ui import session
+from panel_ui.text import plain
 
 from engine.files.problems import InputError, Problem, path_text
 from engine.files.yaml_lines import parse, parse_json
@@ -30,7 +31,7 @@ def problems_at(prefix: str) -> None:
         where = path_text(p.path)
         if where == prefix or where.startswith(prefix + ".") or where.startswith(prefix + "["):
             line = f" (line {p.line})" if p.line else ""
-            st.error(f"{where}{line}: {p.message}", icon=":material/error:")
+            st.error(plain(f"{where}{line}: {p.message}"), icon=":material/error:")
 
 
 def submit(data: Any, file: str, lines: dict | None, reason: str) -> None:

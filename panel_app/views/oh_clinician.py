@@ -10,6 +10,7 @@ import streamlit as st
 from panel_ui import session
 from panel_ui.health import show_health
 from panel_ui.tables import day
+from panel_ui.text import plain
 
 from engine.services import access
 
@@ -31,7 +32,7 @@ if cached is None or cached["case_id"] != case_id:
     cached = access.oh_case(session.store(), session.rules(), user, case_id)   # logged as a health view
     st.session_state["oh_cache"] = cached
 data = cached
-st.caption(f"{case_id} · {data['role']['title']} · team {data['role']['team'] or 'not given'}")
+st.caption(plain(f"{case_id} · {data['role']['title']} · team {data['role']['team'] or 'not given'}"))
 
 st.subheader("Health and functional needs")
 health = data["health"]
@@ -40,19 +41,20 @@ if health:
 else:
     st.write("No health information on the case.")
 for a in data.get("accounts", []):
-    st.markdown(f"**Applicant's account ({a['record']})**: {a['account']}")
+    st.markdown(f"**Applicant's account ({plain(a['record'])})**: {plain(a['account'])}")
 
 section = data["occupational_health"]
 if section:
-    st.subheader(f"Engine's OH outcome: {section['outcome'].replace('_', ' ')}")
-    st.write(section["disability_opinion_text"])
+    st.subheader(f"Engine's OH outcome: {section['outcome'].replace('_', ' ')}")   # a vocabulary word
+    st.markdown(plain(section["disability_opinion_text"]))
     rows = [{"adjustment": a["manager"], "named by": a["named_by"], "source": a["source"],
              **{k.replace("_", " "): v for k, v in a["reasonableness"].items()}}
             for a in section["adjustments"] + section["peer_arrangements"]]
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True)
     if section["phased_return"]:
-        st.write(f"Phased return: {section['phased_return']['weeks']} weeks, {section['phased_return']['pattern']}")
+        st.markdown(plain(f"Phased return: {section['phased_return']['weeks']} weeks, "
+                          f"{section['phased_return']['pattern']}"))
     with st.expander("OH findings"):
         st.dataframe(pd.DataFrame([{"rule": f["rule"], "finding": f["title"], "source": "; ".join(f["source"])}
                                    for f in section["findings"]]), hide_index=True)
@@ -92,7 +94,7 @@ if data["evaluation_id"] is not None:
             except access.AccessDenied as exc:
                 session.refused(exc)
             except ValueError as exc:
-                st.error(f"Not recorded: {exc}")
+                st.error(plain(f"Not recorded: {exc}"))
             else:
                 st.session_state.pop("oh_cache", None)
                 st.session_state["oh_saved"] = True

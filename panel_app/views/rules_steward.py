@@ -16,7 +16,7 @@ user = session.signed_in()
 rules = session.rules()
 st.title("Rules")
 try:
-    catalogue = access.rules_catalogue(rules, user)
+    catalogue = access.rules_catalogue(rules, user, store=session.store())
 except access.AccessDenied as exc:
     session.refused(exc)
     st.stop()
@@ -41,7 +41,7 @@ with browse:
                     st.caption(f"example {n}: given {e['given']} → {e['expect']}{on}")
 
 with lint_tab:
-    issues = access.rules_lint(rules, user)
+    issues = access.rules_lint(rules, user, store=session.store())
     if issues:
         st.error(f"{len(issues)} problems")
         st.dataframe(pd.DataFrame(issues), hide_index=True)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import html
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from engine.case.loader import read_document
@@ -75,8 +78,17 @@ def rendered_text(at: AppTest) -> str:
             walk(child)
 
     walk(at._tree)
-    return "\n".join(out)
+    # Markdown escapes (panel_ui.text.plain) show as the character itself; protobuf text doubles the backslash.
+    return re.sub(r"\\{1,2}([!-/:-@\[-`{-~])", r"\1", "\n".join(out))
+
+
+def shown(markdown: str) -> str:
+    """The text a Markdown source shows, as CommonMark renders it (markdown-it), tags stripped: what a
+    reader sees. Escaped punctuation shows as itself."""
+    rendered = MarkdownIt("commonmark").render(markdown)
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip()
 
 
 def texts(elements: Any) -> list[str]:
-    return [str(e.value) for e in elements]
+    """What each element shows (its Markdown rendered to text)."""
+    return [shown(str(e.value)) for e in elements]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from app_helpers import MARKER_CASE, MARKERS, NEEDS, Seeded
@@ -94,11 +94,15 @@ def test_case_review_logs_criminal_record_and_health_views(seeded: Seeded):
     ("demo-member", lambda s, r, u: access.replay(s, u, "current")),
     ("demo-steward", lambda s, r, u: access.queue(s, u)),
 ])
-def test_reads_refused_and_not_logged(seeded: Seeded, name, call):
+def test_reads_refused_and_the_refusal_logged(seeded: Seeded, name, call):
+    """A refused read returns nothing, and leaves one access-log row (kind `refused`), chained."""
     before = len(seeded.store.access_log())
     with pytest.raises(access.AccessDenied, match=name):
         call(seeded.store, seeded.rules, user(seeded, name))
-    assert len(seeded.store.access_log()) == before
+    added = seeded.store.access_log()[before:]
+    assert [(a.actor, a.data_kind) for a in added] == [(name, "refused")]
+    assert added[0].purpose.startswith("refused: ") and added[0].case_id in ("", MARKER_CASE)
+    assert seeded.store.audit_events()[-1].action == "access.log" and seeded.store.verify_chain().ok
 
 
 def _evaluation_id(seeded: Seeded, case_id: str) -> int:
@@ -122,11 +126,13 @@ def test_only_the_chair_records_a_decision(seeded: Seeded, name):
     ("demo-auditor", lambda s, r, u, e: access.submit_case(s, r, u, {"case_id": "C-X"}, "new")),
     ("demo-steward", lambda s, r, u, e: access.submit_case(s, r, u, {"case_id": "C-X"}, "new")),
 ])
-def test_writes_refused_and_nothing_written(seeded: Seeded, name, call):
+def test_writes_refused_and_only_the_refusal_written(seeded: Seeded, name, call):
     events = len(seeded.store.audit_events())
+    before = len(seeded.store.access_log())
     with pytest.raises(access.AccessDenied):
         call(seeded.store, seeded.rules, user(seeded, name), _evaluation_id(seeded, "C-DEMO-002"))
-    assert len(seeded.store.audit_events()) == events
+    assert [e.action for e in seeded.store.audit_events()[events:]] == ["access.log"]
+    assert [(a.actor, a.data_kind) for a in seeded.store.access_log()[before:]] == [(name, "refused")]
 
 
 def test_a_disabled_account_is_refused(seeded: Seeded):
@@ -135,6 +141,67 @@ def test_a_disabled_account_is_refused(seeded: Seeded):
     gone = seeded.store.get_user("demo-gone")
     with pytest.raises(access.AccessDenied, match="active account"):
         access.queue(seeded.store, gone)
+    assert seeded.store.access_log()[-1].actor == "demo-gone"
+
+
+def _policy(failures: int = 5, address_failures: int = 20) -> access.SignInPolicy:
+    policy = access.load_sign_in_policy()
+    lockout = policy.lockout.model_copy(update={
+        "account": policy.lockout.account.model_copy(update={"failures": failures}),
+        "address": policy.lockout.address.model_copy(update={"failures": address_failures})})
+    return policy.model_copy(update={"lockout": lockout})
+
+
+def test_sign_in_policy_is_data_with_sources():
+    policy = access.load_sign_in_policy()
+    assert policy.session.idle_minutes == 30 and policy.lockout.account.failures == 5
+    assert policy.lockout.account.locked_minutes == 15 and policy.lockout.source.strip()
+
+
+def test_failed_sign_ins_are_logged_and_lock_the_account(seeded: Seeded):
+    store = seeded.store
+    store.add_user("demo-lock", "the right password", "panel_member", actor="test")
+    before = len(store.access_log())
+    for _ in range(5):
+        result = access.sign_in(store, "demo-lock", "wrong", "192.0.2.7")
+        assert result.user is None
+    assert result.locked_until is not None
+    # The right password is refused while locked, without being checked.
+    locked = access.sign_in(store, "demo-lock", "the right password", "192.0.2.7")
+    assert (locked.user, locked.locked_until) == (None, result.locked_until)
+    log = store.access_log()[before:]
+    assert [(a.actor, a.data_kind) for a in log] == [("demo-lock", "sign_in")] * 6
+    assert all("192.0.2.7" in a.purpose for a in log) and "locked until" in log[4].purpose
+    assert log[5].purpose.startswith("sign-in refused: locked until")
+    assert store.verify_chain().ok
+
+
+def test_the_lock_expires_and_a_success_clears_the_count(seeded: Seeded):
+    store = seeded.store
+    store.add_user("demo-lock2", "the right password", "panel_member", actor="test")
+    for _ in range(4):
+        access.sign_in(store, "demo-lock2", "wrong", None)
+    assert access.sign_in(store, "demo-lock2", "the right password", None).user.username == "demo-lock2"
+    for _ in range(4):   # the count started again: four more failures do not lock
+        assert access.sign_in(store, "demo-lock2", "wrong", None).locked_until is None
+    real_clock = store._clock
+    try:
+        access.sign_in(store, "demo-lock2", "wrong", None)   # the fifth: locked
+        assert access.sign_in(store, "demo-lock2", "the right password", None).user is None
+        later = real_clock() + timedelta(minutes=16)
+        store._clock = lambda: later
+        assert access.sign_in(store, "demo-lock2", "the right password", None).user is not None
+    finally:
+        store._clock = real_clock
+
+
+def test_an_address_is_locked_across_accounts(seeded: Seeded):
+    store = seeded.store
+    policy = _policy(failures=100, address_failures=3)
+    for name in ("nobody-a", "nobody-b", "nobody-c"):
+        access.sign_in(store, name, "guess", "198.51.100.9", policy)
+    assert access.sign_in(store, "demo-chair", "demo-chair-pass", "198.51.100.9", policy).user is None
+    assert access.sign_in(store, "demo-chair", "demo-chair-pass", "198.51.100.10", policy).user is not None
 
 
 def test_member_view_and_chair_decision_are_recorded_with_the_signed_in_names(seeded: Seeded):

@@ -43,11 +43,55 @@ def test_sign_in_failure_and_success(seeded: Seeded):
 def test_idle_session_ends(seeded: Seeded):
     at = seeded.app("demo-chair")
     assert texts(at.title) == ["Queue"]
-    at.session_state["last_seen"] = time.time() - 16 * 60     # default timeout 15 minutes
+    at.session_state["last_seen"] = time.time() - 29 * 60     # default timeout 30 minutes (sign-in.yaml)
+    at.run()
+    assert texts(at.title) == ["Queue"]
+    at.session_state["last_seen"] = time.time() - 31 * 60
     at.run()
     assert texts(at.title) == ["Sign in"]
     assert any("without activity" in i for i in texts(at.info))
     assert "user" not in at.session_state
+
+
+def test_idle_timeout_is_configurable(seeded: Seeded, monkeypatch):
+    monkeypatch.setenv("FAIRCHANCE_SESSION_IDLE_MINUTES", "2")
+    at = seeded.app("demo-chair")
+    at.session_state["last_seen"] = time.time() - 3 * 60
+    at.run()
+    assert texts(at.title) == ["Sign in"] and any("after 2 minutes" in i for i in texts(at.info))
+
+
+def test_a_disabled_account_loses_access_at_its_next_click(seeded: Seeded):
+    seeded.store.add_user("demo-leaver", "leaver-pass", "panel_chair", actor="test")
+    at = seeded.app("demo-leaver", "views/case_review.py", case_id="C-DEMO-001")
+    assert texts(at.title) == ["Case review"]
+    seeded.store.disable_user("demo-leaver", actor="test")
+    before = len(seeded.store.access_log())
+    at.run()                                       # the next click
+    assert texts(at.title) == ["Sign in"] and "user" not in at.session_state
+    assert any("no longer active" in i for i in texts(at.info))
+    assert [a.actor for a in seeded.store.access_log()[before:]] == []   # nothing read under the disabled name
+
+
+def test_a_changed_role_takes_effect_at_the_next_click(seeded: Seeded):
+    seeded.store.add_user("demo-mover", "mover-pass", "panel_chair", actor="test")
+    at = seeded.app("demo-mover", "views/queue.py")
+    assert texts(at.title) == ["Queue"]
+    seeded.store.set_role("demo-mover", "rules_steward", actor="test")
+    at.run()
+    assert at.session_state["user"].role == "rules_steward"
+    with pytest.raises(ValueError, match="registered"):
+        at.switch_page("views/queue.py")
+
+
+def test_failed_sign_in_is_logged(seeded: Seeded):
+    before = len(seeded.store.access_log())
+    at = seeded.app()
+    at.text_input(key="username").input("demo-auditor")
+    at.text_input(key="password").input("not the password")
+    at.button[0].click().run()
+    assert any("Sign-in failed" in e for e in texts(at.error))
+    assert [(a.actor, a.data_kind) for a in seeded.store.access_log()[before:]] == [("demo-auditor", "sign_in")]
 
 
 def test_demo_banner(seeded: Seeded, monkeypatch):

@@ -46,7 +46,7 @@ def require_browser(chromium: Path, environ: Mapping[str, str]) -> None:
 
 # --- the server ----------------------------------------------------------------------------------------
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -66,15 +66,18 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> N
     raise RuntimeError(f"streamlit did not answer on {url} within {seconds} s")
 
 
-def start_streamlit(root: Path, db_url: str) -> tuple[subprocess.Popen, str]:
-    """`streamlit run` with the production settings of `make run`, on a free loopback port."""
-    port = _free_port()
+def start_streamlit(root: Path, db_url: str, port: int | None = None,
+                    cwd: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`streamlit run` with the production settings of `make run`, on a free loopback port (or `port`),
+    started in `cwd` (default the project root; Streamlit reads `.streamlit/secrets.toml` from there)."""
+    port = port or free_port()
     env = {**os.environ, "FAIRCHANCE_DB": db_url, "FAIRCHANCE_DEMO": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "panel_app/streamlit_app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(root / "panel_app" / "streamlit_app.py"),
+         "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
          "--client.showErrorDetails", "none", "--server.fileWatcherType", "none"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=cwd or root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)

@@ -31,8 +31,8 @@ def write_item(store, case: dict, report: dict, case_id: str) -> None:
 def pause_inside_next_evaluation() -> None:
     original = chain.append
 
-    def append(session, at, actor, action, *rest):
-        row = original(session, at, actor, action, *rest)
+    def append(session, keys, at, actor, action, *rest):
+        row = original(session, keys, at, actor, action, *rest)
         if action == "evaluation.record":
             print("inside", flush=True)
             time.sleep(600)
