@@ -69,7 +69,9 @@ def test_an_account_shows_literally_on_the_oh_page(seeded: Seeded, hostile):
 
 def test_a_rationale_shows_literally_on_the_decision_page(seeded: Seeded, hostile):
     evaluation = seeded.store.evaluations(hostile)[-1]
+    absent = {"peer_worker": f"Away {PAYLOAD}", "hr": "Synthetic: away.", "general_manager": "Synthetic: away."}
     seeded.store.record_decision(evaluation.id, "demo-chair", evaluation.outcome, True, f"Because {PAYLOAD}",
-                                 evaluation.as_at, "Discussed with the applicant.", "demo-chair")
+                                 evaluation.as_at, "Discussed with the applicant.", "demo-chair", absences=absent)
     at = seeded.app("demo-chair", "views/decision.py", case_id=hostile)
     _assert_literal(at, f"Because {PAYLOAD}")
+    _assert_literal(at, f"Away {PAYLOAD}")
