@@ -12,7 +12,7 @@ import copy
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -47,6 +47,9 @@ SIGN_IN_FILE = "policy/sign-in.yaml"
 
 class AccessDenied(PermissionError):
     """The signed-in person's role does not hold the permission; the message says which and why."""
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Strict(BaseModel):
@@ -88,14 +91,19 @@ class AccessPolicy(Strict):
         return [name for name, p in self.permissions.items() if role in p.roles]
 
 
-@lru_cache(maxsize=4)
-def load_policy(rules_dir: FsPath | None = None) -> AccessPolicy:
-    path = (rules_dir or default_rules_dir()) / POLICY_FILE
+def _load(model: type[M], rel: str, rules_dir: FsPath | None) -> M:
+    """A policy file under rules/, validated against its model; every problem located."""
+    path = (rules_dir or default_rules_dir()) / rel
     data, lines = parse(path.read_text(encoding="utf-8"), str(path))
-    policy, problems = build(AccessPolicy, data, str(path), lines)
+    loaded, problems = build(model, data, str(path), lines)
     if problems:
         raise InputError(problems)
-    return policy
+    return loaded
+
+
+@lru_cache(maxsize=4)
+def load_policy(rules_dir: FsPath | None = None) -> AccessPolicy:
+    return _load(AccessPolicy, POLICY_FILE, rules_dir)
 
 
 def require(user: User | None, permission: str, policy: AccessPolicy | None = None, store: Store | None = None,
@@ -149,12 +157,7 @@ class SignInPolicy(Strict):
 
 @lru_cache(maxsize=4)
 def load_sign_in_policy(rules_dir: FsPath | None = None) -> SignInPolicy:
-    path = (rules_dir or default_rules_dir()) / SIGN_IN_FILE
-    data, lines = parse(path.read_text(encoding="utf-8"), str(path))
-    loaded, problems = build(SignInPolicy, data, str(path), lines)
-    if problems:
-        raise InputError(problems)
-    return loaded
+    return _load(SignInPolicy, SIGN_IN_FILE, rules_dir)
 
 
 def log_sign_in_refusal(store: Store, username: str, what: str, address: str | None) -> None:
