@@ -16,6 +16,10 @@ def _yes(value: bool | None) -> str:
     return {True: "yes", False: "no", None: "not recorded"}[value]
 
 
+def _count(n: int | None, unit: str) -> str:
+    return f"{unit}s not recorded" if n is None else f"{n} {unit}{'' if n == 1 else 's'}"
+
+
 def _plan(plan: dict[str, Any] | None) -> str:
     if not plan or not plan.get("exists"):
         return "No current wellbeing or recovery plan."
@@ -36,8 +40,8 @@ def _recorded(health: dict[str, Any]) -> list[dict[str, str]]:
     absence = health.get("absence")
     if absence:
         rows.append({"what": "Sickness absence, last 12 months",
-                     "recorded": f"{absence.get('days_12_months', 'not recorded')} days, "
-                                 f"{absence.get('occasions_12_months', 'not recorded')} occasions"})
+                     "recorded": f"{_count(absence.get('days_12_months'), 'day')}, "
+                                 f"{_count(absence.get('occasions_12_months'), 'occasion')}"})
     for key, label in (("hours_wanted", "Hours a week wanted"), ("on_benefits", "Receives benefits"),
                        ("returning_after_illness", "Returning after a period of illness")):
         if health.get(key) is not None:

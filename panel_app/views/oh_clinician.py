@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from panel_ui import session
 from panel_ui.health import show_health
-from panel_ui.tables import day
+from panel_ui.tables import as_date, day, grid
 from panel_ui.text import plain
 
 from engine.services import access
@@ -22,7 +22,8 @@ except access.AccessDenied as exc:
     session.refused(exc)
     st.stop()
 
-st.dataframe(pd.DataFrame(cases), hide_index=True)
+grid([{"case": c["case_id"], "role": c["role"], "due": as_date(c["due"]), "status": c["status"],
+       "OH outcome recorded": c["oh_recorded"]} for c in cases], empty="No cases yet.")
 choices_words = access.oh_choices(session.rules())["outcomes"]
 case_id = st.selectbox("Case", [c["case_id"] for c in cases], key="oh_case_pick")
 if case_id is None:
