@@ -35,6 +35,13 @@ def oh_cases(draw: st.DrawFn) -> dict:
     episodes = [{"id": f"E{i}", "start": f"{2015 + i}-02-01", "end": draw(st.sampled_from([None, f"{2015 + i}-09-01"])),
                  "summary": draw(marker)} for i in range(draw(st.integers(0, 3)))]
     health = {
+        "oh_assessment": draw(st.one_of(st.none(), st.fixed_dictionaries({
+            "assessed_on": st.dates(date(2026, 9, 1), ON).map(date.isoformat), "assessed_by": marker}))),
+        "former_care_teams": draw(st.lists(st.fixed_dictionaries({
+            "team": st.one_of(marker, st.just(team or "Community Team East")),
+            "care_ended_on": st.dates(date(2020, 1, 1), ON).map(date.isoformat)}), max_size=2)),
+        "out_of_work_since": draw(st.one_of(st.none(), st.dates(date(2010, 1, 1), ON).map(date.isoformat))),
+        "restraint_opt_out": draw(st.one_of(st.none(), st.booleans())),
         "illness_episodes": episodes,
         "wellbeing_plan": {"exists": draw(st.booleans()), "names_triggers": draw(st.booleans()),
                            "early_warning_signs": draw(st.booleans())},
@@ -62,6 +69,8 @@ def _clinical_strings(data: dict) -> list[str]:
     texts = [e["summary"] for e in health["illness_episodes"]]
     if health["own_care_team"] and health["own_care_team"].startswith("ZQX"):
         texts.append(health["own_care_team"])
+    texts += [t["team"] for t in health["former_care_teams"] if t["team"].startswith("ZQX")]
+    texts += [health["oh_assessment"]["assessed_by"]] if health["oh_assessment"] else []
     # Fit-note advice (phased return, altered hours...) is what the summary exists to pass on, as
     # adjustments, so it is not in this list; the needs behind the adjustments are.
     texts += health["functional_needs"] + [RULES.tables.needs[n].title for n in health["functional_needs"]]
@@ -110,7 +119,9 @@ def test_outcome_invariants(data):
     oh = assess(case, RULES, ON)["occupational_health"]
     note = case.health.fit_note
     current_not_fit = note is not None and note.status == "not_fit" and (note.until is None or note.until >= ON)
-    assert (oh["outcome"] == "temporarily_unfit") == current_not_fit
+    assessed = case.health.oh_assessment is not None
+    assert (oh["outcome"] == "not_assessed") == (not assessed)
+    assert (oh["outcome"] == "temporarily_unfit") == (current_not_fit and assessed)
     if oh["outcome"] in ("fit", "not_assessed"):
         assert oh["review_on"] is None and (oh["outcome"] == "not_assessed" or not oh["adjustments"])
     else:
@@ -120,11 +131,17 @@ def test_outcome_invariants(data):
         assert review >= note.until or review == date(2027, 2, 22), (note.until, review)
     limit = RULES.oh.parameters.parameters.permitted_work_hours_limit.on(ON).value
     arrangements = {a["id"] for a in oh["peer_arrangements"]}
-    if case.health.on_benefits and case.health.hours_wanted is not None and case.health.hours_wanted >= limit:
+    if assessed and case.health.on_benefits and case.health.hours_wanted is not None and case.health.hours_wanted >= limit:
         assert "hours_within_permitted_work" not in arrangements
         assert "benefits_advice_before_hours_over_limit" in arrangements
     if oh["outcome"] == "not_assessed":
-        assert not arrangements and not oh["adjustments"]
+        assert not arrangements and not oh["adjustments"] and not oh["induction_arrangements"]
+    # interview-stage adjustments are offered to every candidate and never reach the post-offer summary
+    assert {a["id"] for a in oh["interview_adjustments"]} == {"questions_24_hours_ahead", "contact_before_interview"}
+    summary = manager_summary({"case_id": case.case_id, "occupational_health": oh}, case.role.title, RULES.oh)
+    interview = {a["manager"] for a in oh["interview_adjustments"]}
+    assert not interview & set(summary["adjustments"] + summary["induction"])
+    assert "interview" not in summary_text(summary).lower() and "interview" not in passport_html(summary).lower()
 
 
 def _benefits_case(on: date, hours: int) -> Case:
@@ -132,7 +149,8 @@ def _benefits_case(on: date, hours: int) -> Case:
         "format": "case/1", "case_id": "C-T-OH4", "assessed_on": on.isoformat(),
         "applicant": {"ref": "A-T004", "date_of_birth": "1990-01-01"},
         "role": {"title": "Peer Support Worker", "check_level": "enhanced", "team": "Ward 3", "peers_in_team": 1},
-        "health": {"on_benefits": True, "hours_wanted": hours,
+        "health": {"oh_assessment": {"assessed_on": on.isoformat(), "assessed_by": "OH nurse adviser"},
+                   "on_benefits": True, "hours_wanted": hours,
                    "wellbeing_plan": {"exists": True, "names_triggers": True, "early_warning_signs": True}}})
 
 
@@ -158,7 +176,7 @@ def test_hours_over_the_limit_get_benefits_advice_not_permitted_work_hours():
     report = assess(_benefits_case(ON, 30), RULES, ON)
     oh = report["occupational_health"]
     assert {a["id"] for a in oh["peer_arrangements"]} == {
-        "benefits_advice_before_hours_over_limit", "managerial_and_peer_supervision", "interview_adjustments"}
+        "benefits_advice_before_hours_over_limit", "managerial_and_peer_supervision"}
     assert oh["permitted_work"] is not None
     assert "OH-PEER-BENEFITS-OVER-LIMIT" in {f["rule"] for f in report["findings"]}
 
@@ -189,7 +207,8 @@ def test_an_assumed_value_without_its_reasoning_is_refused(rules_copy: Path):
 def test_an_in_date_not_fit_note_is_reviewed_when_it_ends():
     case = _benefits_case(ON, 12).model_copy(deep=True)
     data = case.model_dump(mode="json", exclude_none=True)
-    data["health"] = {"fit_note": {"status": "not_fit", "until": "2027-01-10"}}
+    data["health"] = {"oh_assessment": {"assessed_on": "2026-11-20", "assessed_by": "OH nurse adviser"},
+                      "fit_note": {"status": "not_fit", "until": "2027-01-10"}}
     oh = assess(Case.model_validate(data), RULES, ON)["occupational_health"]
     assert oh["outcome"] == "temporarily_unfit" and oh["review_on"] == "2027-01-22"
     data["health"]["fit_note"]["until"] = "2026-11-21"
@@ -202,7 +221,8 @@ def test_every_adjustment_in_a_report_carries_its_source_and_reasonableness():
         "format": "case/1", "case_id": "C-T-OH2", "assessed_on": ON.isoformat(),
         "applicant": {"ref": "A-T002", "date_of_birth": "1990-01-01"},
         "role": {"check_level": "enhanced", "team": "Community Team East", "peers_in_team": 0},
-        "health": {"functional_needs": NEEDS, "own_care_team": "community team east", "on_benefits": True,
+        "health": {"oh_assessment": {"assessed_on": "2026-11-20", "assessed_by": "OH physician"},
+                   "functional_needs": NEEDS, "own_care_team": "community team east", "on_benefits": True,
                    "returning_after_illness": True,
                    "fit_note": {"status": "may_be_fit", "advice": ADVICE, "until": "2027-01-31"},
                    "wellbeing_plan": {"exists": True, "names_triggers": True, "early_warning_signs": True}}})
@@ -212,7 +232,7 @@ def test_every_adjustment_in_a_report_carries_its_source_and_reasonableness():
                                                            "benefits_advice", "hours_within_permitted_work"}
     assert {a["id"] for a in oh["adjustments"]} >= {"amended_duties", "workplace_adaptations", "changed_hours"}
     for item in oh["adjustments"] + oh["peer_arrangements"]:
-        assert item["source"] and item["named_by"] in ("guidance", "seeds")
+        assert item["source"] and item["named_by"] in ("guidance", "seeds", "practice")
         assert set(item["reasonableness"]) == {"effectiveness", "practicability", "cost", "disruption", "resources",
                                               "outside_help", "effect_on_others"}
     assert oh["phased_return"]["weeks"] == 6 and oh["review_on"] == "2027-05-22"
@@ -223,10 +243,11 @@ def test_oh_commands(capsys, tmp_path):
     file.write_text(json.dumps({"format": "case/1", "case_id": "C-T-OH3", "assessed_on": ON.isoformat(),
                                 "applicant": {"ref": "A-T003", "date_of_birth": "1990-01-01"},
                                 "role": {"title": "Peer Support Worker", "check_level": "enhanced"},
-                                "health": {"functional_needs": ["rush_hour_travel_anxiety"]}}))
+                                "health": {"oh_assessment": {"assessed_on": "2026-11-20", "assessed_by": "OH nurse"},
+                                           "functional_needs": ["rush_hour_travel_anxiety"]}}))
     assert main(["oh", "summary", str(file)]) == 0
     out = capsys.readouterr().out
-    assert "Start and finish outside peak travel times" in out and "Review on: 2027-05-22" in out
+    assert "Start and finish outside peak travel times" in out and "Review on: 22 May 2027" in out
     assert main(["oh", "summary", str(file), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["outcome"].startswith("Fit for the role, with the adjustments")
     saved = tmp_path / "passport.html"
@@ -236,7 +257,8 @@ def test_oh_commands(capsys, tmp_path):
     assert "Person" in page and "Manager" in page and "Signature:" in page and "&#9744; agreed" in page
     assert main(["oh", "report", str(file)]) == 0
     text = capsys.readouterr().out
-    assert "Outcome: Fit with adjustments" in text and "Anxiety travelling at rush hour" in text
+    assert "Outcome from the rules: Fit with adjustments" in text and "Anxiety travelling at rush hour" in text
+    assert "Assessed on 20 November 2026 by OH nurse" in text
     assert "Review on 22 May 2027" in text and "{" not in text and "_" not in text
     assert main(["oh", "report", str(file), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["functional_needs"] == ["rush_hour_travel_anxiety"]

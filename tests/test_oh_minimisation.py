@@ -6,6 +6,7 @@ engine."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,16 @@ BANNED = ("esa", "permitted work", "permitted-work", "benefit", "own care", "uni
 MARK = "PLANTED"
 
 
+INTERVIEW = {"questions_24_hours_ahead", "contact_before_interview"}
+# An outcome sentence is manager wording with at most a review date (in words) put in.
+OUTCOME_SENTENCES = [re.compile(re.escape(t).replace(re.escape("$review_on"), r"(\d{1,2} [A-Z][a-z]+ \d{1,4}|"
+                                                      + re.escape("the date occupational health sets") + ")") + "$")
+                     for t in C.manager_outcomes.values()]
+
+
 def _allowed_strings(case_id: str, role: str | None) -> set[str]:
-    out = {case_id, C.contact, C.permitted_work.manager, *C.manager_outcomes.values()}
-    out |= {a.manager for a in C.adjustments.values()}
+    out = {case_id, C.contact, C.permitted_work.manager}
+    out |= {a.manager for i, a in C.adjustments.items() if i not in INTERVIEW}
     if role:
         out.add(role)
     return out
@@ -41,7 +49,7 @@ def _planted(draw_text: str) -> str:
 
 @st.composite
 def oh_reports(draw):
-    ids = sorted(C.adjustments)
+    ids = sorted(set(C.adjustments) - INTERVIEW)   # the rules produce interview items only as interview_adjustments
     planted = draw(st.text(min_size=0, max_size=20))
     weeks = draw(st.none() | st.integers(1, 12))
     section = {
@@ -53,6 +61,12 @@ def oh_reports(draw):
                         for i in draw(st.lists(st.sampled_from(ids), max_size=6))],
         "peer_arrangements": [{"id": i, "manager": C.adjustments[i].manager, "named_by": _planted(planted)}
                               for i in draw(st.lists(st.sampled_from(ids), max_size=4))],
+        "induction_arrangements": [{"id": i, "manager": C.adjustments[i].manager, "source": _planted(planted)}
+                                   for i in draw(st.lists(st.sampled_from(ids), max_size=3))],
+        "interview_adjustments": [{"id": i, "manager": C.adjustments[i].manager, "source": _planted(planted)}
+                                  for i in sorted(INTERVIEW)],
+        "assessment": {"assessed_on": "2026-11-20", "assessed_by": _planted(planted)},
+        "recorded_outcome": draw(st.none() | st.sampled_from(sorted(set(C.manager_outcomes) - {"not_assessed"}))),
         "phased_return": {"weeks": weeks, "pattern": draw(st.sampled_from(sorted(C.phased_return_patterns.values())))}
         if weeks else None,
         "permitted_work": draw(st.none() | st.just({"manager": _planted(planted), "figures": "16 hours"})),
@@ -75,16 +89,20 @@ def _check(summary: dict, case_id: str, role: str | None) -> None:
         for v in values:
             if v is None or key in ("review_on", "phased_return"):
                 continue
+            if key == "outcome":
+                assert any(p.match(v) for p in OUTCOME_SENTENCES), v
+                continue
             assert v in allowed, (key, v)
     for output in (summary_text(summary), summary_html(summary), passport_html(summary)):
         lowered = output.lower()
         assert MARK.lower() not in lowered
         assert not [w for w in BANNED if w in lowered], [w for w in BANNED if w in lowered]
+        assert "interview" not in lowered
 
 
 def test_what_a_manager_may_see_is_listed_with_its_source():
-    assert C.manager_may_see.fields == ["case_id", "role", "outcome", "adjustments", "phased_return", "hours",
-                                        "review_on", "contact"]
+    assert C.manager_may_see.fields == ["case_id", "role", "outcome", "adjustments", "induction", "phased_return",
+                                        "hours", "review_on", "contact"]
     assert "minimisation" in C.manager_may_see.source
 
 

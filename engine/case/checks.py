@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from engine.case.dates import age_on, as_months
-from engine.case.model import Case, LengthSpec, Record, Sentence
+from engine.case.model import Case, Health, LengthSpec, Record, Sentence
 from engine.case.vocabulary import Vocabulary
 from engine.files.limits import InputLimits
 from engine.files.problems import Path
@@ -91,6 +91,12 @@ def _dates(case: Case) -> Iterator[tuple[Path, date | None]]:
         yield ("health", "wellbeing_plan", "reviewed_on"), health.wellbeing_plan.reviewed_on
     if health and health.fit_note:
         yield ("health", "fit_note", "until"), health.fit_note.until
+    if health and health.oh_assessment:
+        yield ("health", "oh_assessment", "assessed_on"), health.oh_assessment.assessed_on
+    for i, t in enumerate(health.former_care_teams if health else []):
+        yield ("health", "former_care_teams", i, "care_ended_on"), t.care_ended_on
+    if health:
+        yield ("health", "out_of_work_since"), health.out_of_work_since
 
 
 def check_limits(case: Case, tables: Vocabulary, on: date | None, limits: InputLimits) -> Found:
@@ -175,6 +181,21 @@ def _check_health(case: Case, on: date | None) -> Found:
                 yield path + ("linked_records", j), f"no record {rid!r}; expected one of: {', '.join(sorted(ids))}"
         if episode.linked_records and episode.linked_by is None:
             yield path + ("linked_by",), "say who links the records to the episode: applicant, clinician or both"
+    yield from _check_oh_dates(case.health, on)
+
+
+def _check_oh_dates(health: Health, on: date | None) -> Found:
+    """OH dates that cannot be in the future: an assessment, the end of past care, leaving work."""
+    if on is None:
+        return
+    dated = [(("oh_assessment", "assessed_on"), health.oh_assessment and health.oh_assessment.assessed_on,
+              "the OH assessment is dated"),
+             (("out_of_work_since",), health.out_of_work_since, "leaving work is dated")]
+    dated += [(("former_care_teams", i, "care_ended_on"), t.care_ended_on, "the care ended")
+              for i, t in enumerate(health.former_care_teams)]
+    for path, value, what in dated:
+        if value is not None and value > on:
+            yield ("health",) + path, f"{what} {value}, after the assessment date {on}"
 
 
 def _check_role(case: Case, tables: Vocabulary) -> Found:

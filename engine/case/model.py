@@ -127,18 +127,40 @@ class Absence(Strict):
     days_12_months: StrictInt = Field(ge=0)
 
 
+class OhAssessment(Strict):
+    """Occupational health's own assessment: without it the person has not been assessed by OH, whatever else
+    the health part holds (so "assessed, nothing found" can be recorded, and nothing is inferred)."""
+
+    assessed_on: date
+    assessed_by: str = Field(min_length=1, description="who assessed: a clinician's name or role")
+    outcome: Literal["fit", "fit_with_adjustments", "temporarily_unfit", "further_assessment"] | None = Field(
+        default=None, description="the outcome the clinician recorded; the rules' outcome is shown beside it")
+
+
+class FormerCareTeam(Strict):
+    team: str = Field(min_length=1)
+    care_ended_on: date = Field(description="the last day that team provided the person's care")
+
+
 class Health(Strict):
     """The health and occupational-health part. Clinical detail: occupational health only."""
+
+    oh_assessment: OhAssessment | None = None
 
     illness_episodes: list[IllnessEpisode] = Field(default_factory=list)
     wellbeing_plan: WellbeingPlan | None = None
     functional_needs: list[str] = Field(default_factory=list, description="from rules/oh/needs.yaml")
     own_care_team: str | None = Field(default=None, description="the team currently providing the person's care")
+    former_care_teams: list[FormerCareTeam] = Field(default_factory=list,
+                                                    description="teams that provided the person's care in the past")
     fit_note: FitNote | None = None
     absence: Absence | None = None
     hours_wanted: StrictFloat | None = Field(default=None, gt=0, description="hours a week the person wants to work")
     on_benefits: bool | None = None
     returning_after_illness: bool | None = None
+    out_of_work_since: date | None = Field(default=None, description="when the person last left paid work")
+    restraint_opt_out: bool | None = Field(default=None, description="asks not to take part in physical restraint "
+                                           "or forced medication")
 
 
 class Evidence(Strict):

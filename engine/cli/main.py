@@ -147,7 +147,8 @@ def cmd_oh(args: argparse.Namespace, rules: Rules) -> int:
     if args.oh_command == "report":
         section = report["occupational_health"]
         titles = {n: need.title for n, need in rules.tables.needs.items()}
-        sys.stdout.write(_dump(section) if args.json else oh_report_text(report["case_id"], section, titles))
+        sys.stdout.write(_dump(section) if args.json else oh_report_text(report["case_id"], section, titles,
+                                                                                      rules.oh))
         return 0
     summary = manager_summary(report, case.role.title, rules.oh)
     if args.oh_command == "passport":

@@ -55,6 +55,7 @@ class OhCatalogue(Strict):
     contact: str
     manager_may_see: ManagerMaySee | None = None   # optional for older rules snapshots (replay)
     manager_outcomes: dict[str, str]
+    outcome_labels: dict[str, str] | None = None   # optional for older rules snapshots (replay)
     disability_opinions: dict[str, str]
     phased_return_patterns: dict[str, str]
     permitted_work: PermittedWorkWords
@@ -65,10 +66,17 @@ class OhCatalogue(Strict):
 def load_oh_catalogue(book: RuleBook, rules_dir: FsPath | None = None) -> OhCatalogue:
     """Every value the OH rules can produce must have an entry (manager words) here."""
     catalogue = load_words_file(OhCatalogue, ADJUSTMENTS_FILE, book, lambda c: {
-        "adjustments": c.adjustments, "peer_arrangements": c.adjustments, "oh_outcome": c.manager_outcomes,
+        "adjustments": c.adjustments, "peer_arrangements": c.adjustments, "induction_arrangements": c.adjustments,
+        "interview_adjustments": c.adjustments, "oh_outcome": c.manager_outcomes,
         "disability_opinion": c.disability_opinions, "phased_return_pattern": c.phased_return_patterns},
         "no entry for", rules_dir)
     return catalogue.model_copy(update={"parameters": load_oh_parameters(book, rules_dir)})
+
+
+def outcome_label(c: OhCatalogue, outcome: str | None) -> str:
+    """The short name of an OH outcome for screens and reports."""
+    word = outcome or "not_assessed"
+    return (c.outcome_labels or {}).get(word) or word.replace("_", " ").capitalize()
 
 
 def items(c: OhCatalogue, ids: list[str] | None) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from engine.case.dates import add_months, whole_months_between
-from engine.case.facts import Source, episodes, exact, plan
+from engine.case.facts import Source, episodes, exact
 from engine.rules.catalogue import FactGroup, FactSpec, WordsFrom
 
 
@@ -14,19 +14,33 @@ def _health(s: Source):
     return s.case.health
 
 
+def _same_team(a: str, b: str) -> bool:
+    return a.strip().lower() == b.strip().lower()
+
+
 def _in_own_care_team(s: Source) -> bool | None:
+    """Missing when the person's care team (now or before) is known but the post's team is not."""
     health, team = _health(s), s.case.role.team
-    if health is None or health.own_care_team is None:
+    if health is None or (health.own_care_team is None and not health.former_care_teams):
         return False
-    return None if team is None else health.own_care_team.strip().lower() == team.strip().lower()
+    if team is None:
+        return None
+    return health.own_care_team is not None and _same_team(health.own_care_team, team)
 
 
-def _oh_assessed(health) -> bool:
-    if health is None:
-        return False
-    return bool(health.functional_needs or health.fit_note or health.own_care_team or health.absence
-                or health.hours_wanted or health.on_benefits is not None
-                or health.returning_after_illness is not None)
+def _former_team_care_months(s: Source) -> int | None:
+    """Whole months since the post's team last provided the person's care (missing if it never did, or the post's
+    team is not given)."""
+    health, team = _health(s), s.case.role.team
+    if health is None or team is None:
+        return None
+    ended = [t.care_ended_on for t in health.former_care_teams if _same_team(t.team, team)]
+    return whole_months_between(max(ended), s.on) if ended else None
+
+
+def _months_out_of_work(s: Source) -> int | None:
+    since = _health(s).out_of_work_since if _health(s) else None
+    return None if since is None else whole_months_between(since, s.on)
 
 
 def _long_term(s: Source) -> bool:
@@ -56,9 +70,12 @@ def _fit_note_months_left(s: Source) -> int | None:
     return months if add_months(s.on, months) >= until else months + 1
 
 
-def _plan_warning_signs(s: Source) -> bool | None:
-    p = plan(s)
-    return p.early_warning_signs if p is not None and p.exists else False
+def _episode_since_assessment(s: Source) -> bool:
+    """An illness episode started after OH's assessment date: the assessment may be out of date."""
+    health = _health(s)
+    if health is None or health.oh_assessment is None:
+        return False
+    return any(e.start > health.oh_assessment.assessed_on for e in episodes(s))
 
 
 def _exact_number(value: float | None) -> int | Fraction | None:
@@ -66,12 +83,21 @@ def _exact_number(value: float | None) -> int | Fraction | None:
 
 
 FACTS = FactGroup(__name__, (
-    FactSpec("oh.assessed", "case", "bool", "occupational health has recorded an assessment (needs, fit note, own "
-             "care team, absence, hours, benefits or a return after illness)", lambda s: _oh_assessed(_health(s))),
+    FactSpec("oh.assessed", "case", "bool", "occupational health has recorded its assessment (health.oh_assessment: "
+             "when and by whom); nothing else in the health part counts as one",
+             lambda s: bool(_health(s) and _health(s).oh_assessment)),
     FactSpec("oh.needs", "case", "set", "functional needs recorded by occupational health (clinical)",
              lambda s: frozenset(_health(s).functional_needs) if _health(s) else frozenset(), "needs"),
-    FactSpec("oh.in_own_care_team", "case", "bool", "the post is in the team that provides the person's own care "
-             "(missing if the post's team is not given)", _in_own_care_team, optional=True),
+    FactSpec("oh.in_own_care_team", "case", "bool", "the post is in the team that currently provides the person's own "
+             "care (missing if a care team, now or before, is known but the post's team is not)", _in_own_care_team,
+             optional=True),
+    FactSpec("oh.former_team_care_months", "case", "months", "whole months since the post's team last provided the "
+             "person's care (missing if it never did, or the post's team is not given)", _former_team_care_months,
+             optional=True),
+    FactSpec("oh.months_out_of_work", "case", "months", "whole months since the person last left paid work (missing "
+             "if not recorded)", _months_out_of_work, optional=True),
+    FactSpec("oh.restraint_opt_out", "case", "bool", "the person asks not to take part in physical restraint or "
+             "forced medication", lambda s: bool(_health(s) and _health(s).restraint_opt_out)),
     FactSpec("oh.fit_note", "case", "word", "the fit note: not_fit or may_be_fit (missing if none)",
              lambda s: _health(s).fit_note.status if _health(s) and _health(s).fit_note else None, "fit_note_status",
              optional=True),
@@ -90,9 +116,8 @@ FACTS = FactGroup(__name__, (
              lambda s: _exact_number(_health(s).hours_wanted) if _health(s) else None, optional=True),
     FactSpec("oh.on_benefits", "case", "bool", "the person receives benefits (missing if not recorded)",
              lambda s: _health(s).on_benefits if _health(s) else None, optional=True),
-    FactSpec("oh.plan_warning_signs", "case", "bool", "the wellbeing plan records early-warning signs (false if "
-             "there is no plan; missing if a plan exists but this is not recorded)", _plan_warning_signs,
-             optional=True),
+    FactSpec("oh.episode_since_assessment", "case", "bool", "a period of illness started after OH's assessment "
+             "date", _episode_since_assessment),
     FactSpec("oh.returning", "case", "bool", "returning to work after a period of illness",
              lambda s: bool(_health(s) and _health(s).returning_after_illness)),
     FactSpec("oh.long_term", "case", "bool", "an episode has lasted 12 months or more, or episodes recur",

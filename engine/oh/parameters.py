@@ -20,6 +20,7 @@ from engine.rules.directory import default_rules_dir
 from engine.rules.model import InForce
 
 PARAMETERS_FILE = "oh/parameters.yaml"
+# The older spelling `applied_by: peer.rules.yaml` (kept so that rules snapshots load for replay) means these.
 PEER_SET = "oh.peer"
 HOURS_FACT = "oh.hours_wanted"
 
@@ -39,20 +40,37 @@ class ParameterValue(Strict):
 
 
 class Parameter(Strict):
-    applied_by: Literal["engine", "peer.rules.yaml"]
+    applied_by: Literal["engine", "rules", "peer.rules.yaml"]
+    ruleset: str | None = None
+    fact: str | None = None
     rules: list[str] = Field(default_factory=list)
     unit: str
     choice: str
     alternatives: list[str]
     values: list[ParameterValue]
 
+    @model_validator(mode="after")
+    def _rules_say_where(self) -> Parameter:
+        if self.applied_by == "rules" and not (self.ruleset and self.fact and self.rules):
+            raise ValueError("a parameter applied by rules names its `ruleset`, `fact` and `rules`")
+        return self
+
     def on(self, day: date) -> ParameterValue | None:
         return next((v for v in self.values if v.in_force.covers(day)), None)
+
+    def applied_where(self) -> tuple[str, str]:
+        """The rule set and the fact whose tests carry the figure."""
+        if self.applied_by == "peer.rules.yaml":
+            return PEER_SET, HOURS_FACT
+        return self.ruleset or "", self.fact or ""
 
 
 class ParameterSet(Strict):
     permitted_work_hours_limit: Parameter
     permitted_work_earnings_cap: Parameter
+    # Optional so that rules snapshots kept before they existed still load for replay.
+    recent_care_months: Parameter | None = None
+    long_out_of_work_months: Parameter | None = None
 
 
 class OhParameters(Strict):
@@ -67,6 +85,8 @@ def load_oh_parameters(book: RuleBook, rules_dir: FsPath | None = None) -> OhPar
     loaded, problems = build(OhParameters, data, str(path), lines)
     if loaded is not None:
         for name, parameter in loaded.parameters:
+            if parameter is None:
+                continue
             found = _overlaps(name, parameter) + _misapplied(name, parameter, book)
             problems += [Problem(str(path), where, message, lines.get(where)) for where, message in found]
     if problems:
@@ -82,18 +102,22 @@ def _overlaps(name: str, parameter: Parameter) -> list[tuple[tuple, str]]:
 
 
 def _misapplied(name: str, parameter: Parameter, book: RuleBook) -> list[tuple[tuple, str]]:
-    """Each rule named under `rules` must test oh.hours_wanted against the value in force on its first day."""
+    """Each rule named under `rules` must test the fact against the value in force on its first day."""
     if parameter.applied_by == "engine":
         return []
+    ruleset, fact = parameter.applied_where()
     where = ("parameters", name, "rules")
-    rules = [r for r in book.get(PEER_SET).rules if r.id in parameter.rules]
-    out = [(where, f"{rid} is not a rule of {PEER_SET}") for rid in parameter.rules
+    found = next((s for s in book.sets if s.name == ruleset), None)
+    if found is None:
+        return [(("parameters", name, "ruleset"), f"no rule set {ruleset!r}")]
+    rules = [r for r in found.rules if r.id in parameter.rules]
+    out = [(where, f"{rid} is not a rule of {ruleset}") for rid in parameter.rules
            if rid not in {r.id for r in rules}]
     for rule in rules:
         wanted = parameter.on(rule.in_force.from_)
-        bounds = [b for c in rule.checks if c.fact == HOURS_FACT and c.test.interval
+        bounds = [b for c in rule.checks if c.fact == fact and c.test.interval
                   for b in (c.test.interval.low, c.test.interval.high) if b is not None]
         if wanted is None or bounds != [wanted.value]:
-            out.append((where, f"{rule.id} ({rule.where}) tests {HOURS_FACT} against {bounds or 'nothing'}, but "
+            out.append((where, f"{rule.id} ({rule.where}) tests {fact} against {bounds or 'nothing'}, but "
                         f"the value in force on {rule.in_force.from_} is {wanted.value if wanted else 'none'}"))
     return out

@@ -12,32 +12,42 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from string import Template
 from typing import Any
 
-from engine.case.dates import add_months
+from engine.case.dates import add_months, uk_date
 from engine.oh.adjustments import OhCatalogue, items, permitted_work
 
 # Every field the summary can build; rules/oh/adjustments.yaml `manager_may_see` chooses among them (older
-# rules snapshots without that list get all of them, and the neutral hours line).
-MANAGER_FIELDS = ("case_id", "role", "outcome", "adjustments", "phased_return", "hours", "review_on", "contact")
+# rules snapshots without that list get all of them but the induction, and the neutral hours line).
+MANAGER_FIELDS = ("case_id", "role", "outcome", "adjustments", "induction", "phased_return", "hours", "review_on",
+                  "contact")
+NO_REVIEW_DATE = "the date occupational health sets"
 HOURS = "Hours agreed with OH."
 # The peer arrangements that bring the permitted-work figures into the views.
 BENEFITS_ARRANGEMENTS = ("benefits_advice", "benefits_advice_before_hours_over_limit")
 
 
 def oh_section(factors: dict[str, Any], findings: list[dict[str, Any]], needs: list[str], assessed_on: str,
-               c: OhCatalogue) -> dict[str, Any]:
-    """The clinician's view: everything, with the findings (the full trace is in the report)."""
+               c: OhCatalogue, assessment: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The clinician's view: everything, with the findings (the full trace is in the report). `assessment` is
+    OH's own record (assessed on, by whom, and the outcome the clinician recorded, if any)."""
     months = factors.get("oh_review_after")
     weeks = factors.get("phased_return_weeks")
     on_benefits = any(a in BENEFITS_ARRANGEMENTS for a in factors.get("peer_arrangements") or [])
+    recorded = (assessment or {}).get("outcome")
     return {
         "outcome": factors.get("oh_outcome"),
+        "assessment": assessment,
+        "recorded_outcome": recorded,
+        "outcome_differs": recorded is not None and recorded != factors.get("oh_outcome"),
         "disability_opinion": factors.get("disability_opinion"),
         "disability_opinion_text": c.disability_opinions.get(factors.get("disability_opinion") or "not_assessed"),
         "functional_needs": needs,
         "adjustments": items(c, factors.get("adjustments")),
         "peer_arrangements": items(c, factors.get("peer_arrangements")),
+        "induction_arrangements": items(c, factors.get("induction_arrangements")),
+        "interview_adjustments": items(c, factors.get("interview_adjustments")),
         "phased_return": {"weeks": weeks, "pattern": c.phased_return_patterns[factors["phased_return_pattern"]]}
         if weeks else None,
         "permitted_work": permitted_work(date.fromisoformat(assessed_on), c) if on_benefits else None,
@@ -46,15 +56,23 @@ def oh_section(factors: dict[str, Any], findings: list[dict[str, Any]], needs: l
     }
 
 
+def outcome_words(c: OhCatalogue, outcome: str | None, review_on: str | None) -> str:
+    """What the manager reads for an outcome, with the review date in words where the wording names it."""
+    words = Template(c.manager_outcomes[outcome or "not_assessed"])
+    return words.safe_substitute(review_on=uk_date(review_on) if review_on else NO_REVIEW_DATE)
+
+
 def manager_summary(report: dict[str, Any], role_title: str | None, c: OhCatalogue) -> dict[str, Any]:
-    """Outcome, adjustments, hours, review date and who to contact: only the fields `manager_may_see` lists."""
+    """Outcome, adjustments, induction, hours, review date and who to contact: only the fields `manager_may_see`
+    lists. The outcome is the one the clinician recorded, if any; interview-stage adjustments never appear."""
     oh = report["occupational_health"]
     adjustments = list(dict.fromkeys(a["manager"] for a in oh["adjustments"] + oh["peer_arrangements"]))
     built = {
         "case_id": report["case_id"],
         "role": role_title,
-        "outcome": c.manager_outcomes[oh["outcome"] or "not_assessed"],
+        "outcome": outcome_words(c, oh.get("recorded_outcome") or oh["outcome"], oh["review_on"]),
         "adjustments": adjustments,
+        "induction": [a["manager"] for a in oh.get("induction_arrangements") or []],
         "phased_return": (f"{oh['phased_return']['weeks']} weeks: {oh['phased_return']['pattern']}"
                           if oh["phased_return"] else None),
         "hours": (c.permitted_work.manager or HOURS) if oh.get("permitted_work") else None,
@@ -70,12 +88,14 @@ def summary_text(summary: dict[str, Any]) -> str:
              summary["outcome"], ""]
     if summary["adjustments"]:
         lines += ["Adjustments to discuss and agree:"] + [f"  - {a}" for a in summary["adjustments"]] + [""]
+    if summary.get("induction"):
+        lines += ["For the induction:"] + [f"  - {a}" for a in summary["induction"]] + [""]
     if summary["phased_return"]:
         lines += [f"Phased return: {summary['phased_return']}", ""]
     if summary.get("hours"):
         lines += [summary["hours"], ""]
     if summary["review_on"]:
-        lines += [f"Review on: {summary['review_on']}"]
+        lines += [f"Review on: {uk_date(summary['review_on'])}"]
     lines += [f"Contact: {summary['contact']}"]
     return "\n".join(lines) + "\n"
 
@@ -96,12 +116,14 @@ def _hours_html(summary: dict[str, Any]) -> str:
 
 def summary_html(summary: dict[str, Any]) -> str:
     items = "".join(f"<li>{html.escape(a)}</li>" for a in summary["adjustments"])
+    induction = "".join(f"<li>{html.escape(a)}</li>" for a in summary.get("induction") or [])
     body = (f"<h1>Occupational health summary</h1><p>{html.escape(summary['case_id'])}, "
             f"{html.escape(summary['role'] or 'role')}</p><p><strong>{html.escape(summary['outcome'])}</strong></p>"
             + (f"<h2>Adjustments to discuss and agree</h2><ul>{items}</ul>" if items else "")
+            + (f"<h2>For the induction</h2><ul>{induction}</ul>" if induction else "")
             + (f"<p>Phased return: {html.escape(summary['phased_return'])}</p>" if summary["phased_return"] else "")
             + _hours_html(summary)
-            + (f"<p>Review on: {html.escape(summary['review_on'])}</p>" if summary["review_on"] else "")
+            + (f"<p>Review on: {uk_date(summary['review_on'])}</p>" if summary["review_on"] else "")
             + f"<p>Contact: {html.escape(summary['contact'])}</p>")
     return _page("Occupational health summary", body)
 
@@ -119,7 +141,7 @@ def passport_html(summary: dict[str, Any]) -> str:
             f"<table><tr><th>Adjustment</th><th>Agreed</th><th>Notes</th></tr>{rows}</table>"
             + (f"<p>Phased return: {html.escape(summary['phased_return'])}</p>" if summary["phased_return"] else "")
             + _hours_html(summary)
-            + f"<p>Review date: {html.escape(summary['review_on'] or 'to agree')}</p>"
+            + f"<p>Review date: {uk_date(summary['review_on']) if summary['review_on'] else 'to agree'}</p>"
             f"<h2>Confirmed by</h2><table>{sign}</table>"
             f"<p class=\"noprint\">Print this page, or save it as PDF from the browser's print dialogue.</p>")
     return _page("Adjustment passport", body)

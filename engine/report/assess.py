@@ -53,8 +53,9 @@ def assess(case: Case, rules: Rules, on: date, engine: str = "native") -> dict[s
         change["recommendation_then"] = outcome_on.get(day)
     report["evaluator"] = engine
     needs = list(case.health.functional_needs) if case.health else []
+    assessment = case.health.oh_assessment if case.health else None
     report["occupational_health"] = oh_section(report["factors"], report["findings"], needs, report["assessed_on"],
-                                               rules.oh)
+                                               rules.oh, assessment.model_dump(mode="json") if assessment else None)
     report["explanation"] = {"panel": panel_explanation(report, case, rules.wording),
                              "applicant_letter": applicant_letter(report, case, rules.wording)}
     return report

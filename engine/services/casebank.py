@@ -9,12 +9,13 @@ from typing import Any
 
 from engine.case.loader import case_from_data, read_document
 from engine.files.problems import InputError, Problem
+from engine.oh.summary import manager_summary, summary_text
 from engine.report.assess import assess
 from engine.report.rulebase import Rules
 
 RECORD_FIELDS = ("spent_on", "spent", "protected", "considered", "protected_from")
 EXPECT_KEYS = {"title", "why", "source", "barred_stop", "records", "outcome", "needs_information", "safeguards",
-               "factors", "discuss_before_withdrawal"}
+               "factors", "discuss_before_withdrawal", "summary_contains", "summary_excludes"}
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,20 @@ def _factor_mismatches(where: str, got: dict[str, Any], wanted: dict[str, Any]) 
     return out
 
 
+def _summary_mismatches(text: str, expect: dict[str, Any]) -> list[str]:
+    """Words the manager's summary must, or must not, contain (case-insensitive)."""
+    lowered = text.lower()
+    return ([f"manager summary: expected to say {w!r}" for w in expect.get("summary_contains") or []
+             if w.lower() not in lowered]
+            + [f"manager summary: expected not to say {w!r}" for w in expect.get("summary_excludes") or []
+               if w.lower() in lowered])
+
+
 def run_case(file: FsPath, rules: Rules, engine: str = "native") -> tuple[CaseResult, dict[str, Any]]:
     data, expect, lines = split_expect(file)
     case = case_from_data(data, lines, str(file), rules.tables)
     report = assess(case, rules, case.assessed_on, engine)
-    return CaseResult(file, str(expect.get("title", file.stem)), tuple(compare(report, expect))), report
+    mismatches = compare(report, expect)
+    if "summary_contains" in expect or "summary_excludes" in expect:
+        mismatches += _summary_mismatches(summary_text(manager_summary(report, case.role.title, rules.oh)), expect)
+    return CaseResult(file, str(expect.get("title", file.stem)), tuple(mismatches)), report
