@@ -29,7 +29,8 @@ from engine.framework.letters import (
     load_employer,
     load_letter_words,
 )
-from engine.oh.summary import manager_summary, passport_html, summary_html
+from engine.oh.adjustments import outcome_label
+from engine.oh.summary import manager_summary, outcome_words, passport_html, summary_html
 from engine.report.rulebase import Rules
 from engine.rules.directory import default_rules_dir
 from engine.rules.lint import lint
@@ -279,22 +280,59 @@ def _without_set_aside(review: dict[str, Any], hidden: set[str]) -> dict[str, An
     return {**review, "report": report, "records": [r for r in review["records"] if r["case"]["id"] not in hidden]}
 
 
+def _produced(rules: Rules, fact: str) -> set[str]:
+    """The words the rules can give a set fact (e.g. which adjustment names are induction arrangements)."""
+    return {v for cset in rules.book.sets if fact in cset.produces for v in cset.produces[fact].values or []}
+
+
 def _oh_view(report: dict[str, Any], recorded: list[Any], role_title: str | None, rules: Rules) -> dict[str, Any]:
     """The occupational-health outcome as the manager may see it: the agreed one if recorded."""
     section = report["occupational_health"]
     if recorded:
         latest = recorded[-1]
-        items = [{"manager": rules.oh.adjustments[a].manager} for a in latest.adjustments]
-        section = {**section, "outcome": latest.outcome, "adjustments": items, "peer_arrangements": [],
+        induction = _produced(rules, "induction_arrangements")
+        chosen = [a for a in latest.adjustments if a not in _produced(rules, "interview_adjustments")]
+        section = {**section, "outcome": latest.outcome, "recorded_outcome": latest.outcome,
+                   "adjustments": [{"manager": rules.oh.adjustments[a].manager} for a in chosen if a not in induction],
+                   "induction_arrangements": [{"manager": rules.oh.adjustments[a].manager}
+                                              for a in chosen if a in induction],
+                   "peer_arrangements": [],
                    "phased_return": section["phased_return"] if "phased_return" in latest.adjustments else None,
                    "review_on": latest.review_on.isoformat() if latest.review_on else None}
     return manager_summary({"case_id": report["case_id"], "occupational_health": section}, role_title, rules.oh)
 
 
+def _released_outcome(store: Store, case_id: str, user: User, policy: AccessPolicy) -> list[Any]:
+    """The OH outcome the panel may see: the one in force, once the person has agreed to its summary being
+    shared, and only for a role allowed to open it. Nothing before that, not even the rules' suggestion."""
+    release = store.oh_release(case_id)
+    if release is None or not release.released or not policy.allows(user.role, "view_oh_summary"):
+        return []
+    return [o for o in store.oh_outcomes(case_id) if o.id == release.oh_outcome_id]
+
+
+OH_STATUS = {None: "Occupational health has not recorded an outcome yet.",
+             "not_ready": "Occupational health has recorded an outcome; the person has not yet seen the summary.",
+             "ready": "Occupational health has shown the summary to the person and is waiting for their agreement.",
+             "changes_requested": "The person asked for changes to the occupational-health summary; occupational "
+                                  "health is revising it.",
+             "agreed": "The person agreed to this summary being shared."}
+
+
+def _oh_status(store: Store, case_id: str, shown: list[Any]) -> str:
+    """Where the OH summary stands, in words, without its content."""
+    release = store.oh_release(case_id)
+    status = release.status if release else None
+    if status == "agreed" and not shown:
+        return "The person agreed to the occupational-health summary being shared; your role does not open it."
+    return OH_STATUS[status]
+
+
 def _oh_records(recorded: list[Any], rules: Rules, policy: AccessPolicy, clinical: bool) -> list[dict[str, Any]]:
     out = []
     for o in recorded:
-        row = {"outcome": o.outcome, "outcome_text": rules.oh.manager_outcomes[o.outcome],
+        review_on = o.review_on.isoformat() if o.review_on else None
+        row = {"outcome": o.outcome, "outcome_text": outcome_words(rules.oh, o.outcome, review_on),
                "adjustments": [rules.oh.adjustments[a].manager for a in o.adjustments],
                "review_on": o.review_on, "clinician": o.clinician, "recorded_at": o.created_at, "note": o.note,
                "status": "replaced" if o.superseded_by else "in force", "why_replacing": o.supersede_reason or ""}
@@ -332,13 +370,14 @@ def case_review(store: Store, rules: Rules, user: User, case_id: str,
     data = strip_case(version.data, policy)
     evaluation = _latest_evaluation(store, case_id, version.version)
     report = strip_report(evaluation.report, rules, policy) if evaluation and evaluation.report else None
-    recorded = store.oh_outcomes(case_id)
+    recorded = _released_outcome(store, case_id, user, policy)
     review = {
         "case_id": case_id, "version": version.version, "applicant_ref": data["applicant"].get("ref"),
         "role": data.get("role", {}), "assessed_on": data.get("assessed_on"), "certificate": data.get("certificate"),
         "evidence": data.get("evidence"), "records": _records(data, report),
         "episodes": _episodes_for_panel(version.data, policy), "evaluation": None, "report": report,
         "oh": None, "oh_recorded": _oh_records(recorded, rules, policy, clinical=False),
+        "oh_status": _oh_status(store, case_id, recorded),
         "member_views": [], "decision": None, "set_aside": len(_set_aside_ids(report)), "set_aside_shown": True,
     }
     if not policy.allows(user.role, "view_set_aside_records"):
@@ -352,12 +391,11 @@ def case_review(store: Store, rules: Rules, user: User, case_id: str,
                                    "view": v.view, "comment": v.comment, "recorded_at": v.created_at}
                                   for v in store.member_view_history(evaluation.id)]
         review["decision"] = _decision(store, case_id, evaluation.id)
-        if evaluation.report:
-            review["oh"] = _oh_view(evaluation.report, recorded, data.get("role", {}).get("title"), rules)
+        if evaluation.report and recorded:
+            summary = _oh_view(evaluation.report, recorded, data.get("role", {}).get("title"), rules)
+            review.update(oh=summary, oh_summary_html=summary_html(summary), oh_passport_html=passport_html(summary))
     store.log_access(user.username, case_id, "criminal_record", "case review")
-    oh_assessed = bool(evaluation and evaluation.report
-                       and evaluation.report["occupational_health"]["outcome"] not in (None, "not_assessed"))
-    if review["episodes"] or recorded or oh_assessed:
+    if review["episodes"] or recorded:
         store.log_access(user.username, case_id, "health", "case review: illness dates and OH outcome")
     return review
 
@@ -393,14 +431,36 @@ def oh_case(store: Store, rules: Rules, user: User, case_id: str,
         summary = _oh_view(evaluation.report, recorded, role.get("title"), rules)
         out.update(evaluation_id=evaluation.id, occupational_health=evaluation.report["occupational_health"],
                    summary=summary, summary_html=summary_html(summary), passport_html=passport_html(summary))
+    out["release"] = _release_view(store.oh_release(case_id))
     store.log_access(user.username, case_id, "health", "occupational health assessment")
     return out
 
 
+def _release_view(release: Any) -> dict[str, Any] | None:
+    if release is None:
+        return None
+    return {"status": release.status, "text": OH_STATUS[release.status], "released": release.released,
+            "steps": [{"step": st.step, "note": st.note, "at": st.at, "by": st.by} for st in release.steps]}
+
+
+def mark_oh_ready(store: Store, user: User, case_id: str, policy: AccessPolicy | None = None) -> None:
+    """The clinician marks the manager's summary of the outcome in force ready for the person to see."""
+    require(user, "release_oh_summary", policy, store, case_id)
+    store.mark_oh_ready(case_id, actor=user.username)
+
+
+def record_oh_answer(store: Store, user: User, case_id: str, agreed: bool, note: str,
+                     policy: AccessPolicy | None = None) -> None:
+    """The person's answer: agreed (the summary is released to the panel roles) or the changes they asked for."""
+    require(user, "release_oh_summary", policy, store, case_id)
+    store.record_oh_answer(case_id, agreed, note, actor=user.username)
+
+
 def oh_choices(rules: Rules) -> dict[str, Any]:
     """What a clinician may record: the OH outcome words and the adjustments catalogue (no case data)."""
-    return {"outcomes": dict(rules.oh.manager_outcomes),
-            "adjustments": {k: a.manager for k, a in rules.oh.adjustments.items()}}
+    interview = _produced(rules, "interview_adjustments")
+    return {"outcomes": {k: outcome_label(rules.oh, k) for k in rules.oh.manager_outcomes},
+            "adjustments": {k: a.manager for k, a in rules.oh.adjustments.items() if k not in interview}}
 
 
 def recommendation_outcomes(rules: Rules) -> list[str]:

@@ -6,11 +6,12 @@ from engine.store.audit import AuditMethods
 from engine.store.base import Clock
 from engine.store.db import check_exists, check_is_store, make_engine, resolve_url, upgrade
 from engine.store.evaluations import EvaluationMethods
+from engine.store.oh_release import OhReleaseMethods
 from engine.store.panel import PanelMethods
 from engine.store.users import UserMethods
 
 
-class Store(UserMethods, EvaluationMethods, PanelMethods, AuditMethods):
+class Store(UserMethods, EvaluationMethods, PanelMethods, OhReleaseMethods, AuditMethods):
     """Write methods take the acting username and append their audit event in the same transaction."""
 
 

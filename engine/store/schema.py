@@ -220,6 +220,24 @@ class OhOutcomeRow(Base):
         return out | _present({"supersedes": self.supersedes, "supersede_reason": self.supersede_reason})
 
 
+class OhReleaseRow(Base):
+    """A step in releasing an OH outcome to the panel: the clinician marks the manager's summary ready, then
+    records the person's answer (agreed, or the changes they asked for). Only an agreed outcome is released."""
+
+    __tablename__ = "oh_releases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    oh_outcome_id: Mapped[int] = mapped_column(ForeignKey("oh_outcomes.id"), index=True)
+    case_id: Mapped[str] = mapped_column(String(64), index=True)
+    step: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+    def record(self) -> dict[str, Any]:
+        return {"oh_outcome_id": self.oh_outcome_id, "case_id": self.case_id, "step": self.step, "note": self.note,
+                "created_at": self.created_at, "created_by": self.created_by}
+
+
 class AccessRow(Base):
     __tablename__ = "access_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -274,6 +292,7 @@ AUDITED = {
     "member_view_revision": (MemberViewRevisionRow, lambda r: str(r.id)),
     "decision": (DecisionRow, lambda r: str(r.id)),
     "oh_outcome": (OhOutcomeRow, lambda r: str(r.id)),
+    "oh_release": (OhReleaseRow, lambda r: str(r.id)),
     "access": (AccessRow, lambda r: str(r.id)),
     "user": (UserRow, lambda r: r.username),
 }
@@ -282,7 +301,7 @@ AUDITED = {
 # PostgreSQL). `users` changes (disable, role, password) only through the store, each change chained,
 # so it refuses DELETE and TRUNCATE; the payload tables accept DELETE, for retention.
 APPEND_ONLY = ("audit_log", "case_versions", "rules_snapshots", "evaluations", "member_views",
-               "member_view_revisions", "decisions", "oh_outcomes", "access_log")
+               "member_view_revisions", "decisions", "oh_outcomes", "oh_releases", "access_log")
 NO_DELETE = ("users",)
 # Every table the store keeps, by how `audit verify` covers it. A table in the database that is in none of
 # these is reported.

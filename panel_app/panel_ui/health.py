@@ -28,10 +28,27 @@ def _plan(plan: dict[str, Any] | None) -> str:
             f"early-warning signs: {_yes(plan.get('early_warning_signs'))}.")
 
 
-def _recorded(health: dict[str, Any]) -> list[dict[str, str]]:
+def assessment_line(health: dict[str, Any]) -> str:
+    done = health.get("oh_assessment")
+    if not done:
+        return "No occupational-health assessment is recorded on the case file yet."
+    return f"Assessed by occupational health on {day(done['assessed_on'])} by {done['assessed_by']}."
+
+
+def _care_rows(health: dict[str, Any]) -> list[dict[str, str]]:
     rows = []
     if health.get("own_care_team"):
         rows.append({"what": "Team providing the person's own care", "recorded": health["own_care_team"]})
+    for former in health.get("former_care_teams") or []:
+        rows.append({"what": "Team that provided the person's care before",
+                     "recorded": f"{former['team']}, until {day(former['care_ended_on'])}"})
+    return rows
+
+
+def _recorded(health: dict[str, Any]) -> list[dict[str, str]]:
+    rows = _care_rows(health)
+    if health.get("out_of_work_since"):
+        rows.append({"what": "Out of paid work since", "recorded": day(health["out_of_work_since"])})
     note = health.get("fit_note")
     if note:
         advice = ", ".join(a.replace("_", " ") for a in note.get("advice") or []) or "no advice given"
@@ -43,7 +60,8 @@ def _recorded(health: dict[str, Any]) -> list[dict[str, str]]:
                      "recorded": f"{_count(absence.get('days_12_months'), 'day')}, "
                                  f"{_count(absence.get('occasions_12_months'), 'occasion')}"})
     for key, label in (("hours_wanted", "Hours a week wanted"), ("on_benefits", "Receives benefits"),
-                       ("returning_after_illness", "Returning after a period of illness")):
+                       ("returning_after_illness", "Returning after a period of illness"),
+                       ("restraint_opt_out", "Asks not to take part in physical restraint")):
         if health.get(key) is not None:
             value = health[key]
             rows.append({"what": label, "recorded": _yes(value) if isinstance(value, bool) else str(value)})
@@ -51,6 +69,7 @@ def _recorded(health: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def show_health(health: dict[str, Any], need_titles: dict[str, str]) -> None:
+    st.text(assessment_line(health))
     episodes = [{"episode": e["id"], "from": day(e["start"]), "to": day(e.get("end")) or "continuing",
                  "summary": e.get("summary") or "", "linked records": ", ".join(e.get("linked_records") or []),
                  "linked by": LINKED_BY.get(e.get("linked_by"), "")} for e in health.get("illness_episodes") or []]

@@ -95,14 +95,20 @@ else:
     st.write("Nothing changes after the assessment date.")
 
 st.subheader("Occupational health")
-if data["oh"]:
+st.caption(plain(data["oh_status"]))
+if data["oh"]:     # released: the person agreed to the manager's summary being shared
     st.markdown(plain(data["oh"]["outcome"]))
-    for a in data["oh"]["adjustments"]:
+    for a in data["oh"]["adjustments"] + (data["oh"].get("induction") or []):
         st.markdown(f"- {plain(a)}")
     if data["oh"]["review_on"]:
         st.caption(plain(f"OH review on {day(data['oh']['review_on'])}"))
+    left, right = st.columns(2)
+    left.download_button("Download the manager's summary", data["oh_summary_html"], f"{case_id}-oh-summary.html",
+                         "text/html", key="panel_oh_summary")
+    right.download_button("Download the adjustment passport", data["oh_passport_html"], f"{case_id}-passport.html",
+                          "text/html", key="panel_oh_passport")
 for rec in data["oh_recorded"]:
-    st.caption(plain(f"Recorded by {rec['clinician']} on {moment(rec['recorded_at'])}: {rec['outcome_text']}"))
+    st.caption(plain(f"Recorded by {rec['clinician']} on {moment(rec['recorded_at'])}"))
 if st.button("Show the clinical detail", key="ask_clinical"):
     try:
         access.oh_case(session.store(), session.rules(), user, case_id)

@@ -66,7 +66,8 @@ def test_case_review_for_the_panel_has_no_clinical_field(seeded: Seeded):
     assert "occupational_health" not in report and "disability_opinion" not in report["factors"]
     assert not any(t["ruleset"].startswith("oh.") for t in report["trace"] + report["findings"])
     assert review["episodes"] == [{"id": "E1", "start": "2026-02-01", "end": "2026-07-31", "linked_records": ["R1"]}]
-    assert review["oh"]["adjustments"], "the manager's summary (no clinical detail) is there"
+    # nothing of OH reaches the panel before OH records an outcome and the person agrees (issue 17)
+    assert review["oh"] is None and review["oh_status"] == "Occupational health has not recorded an outcome yet."
 
 
 def test_oh_case_gives_the_clinician_everything_and_logs_a_health_view(seeded: Seeded):
@@ -226,13 +227,33 @@ def test_member_view_and_chair_decision_are_recorded_with_the_signed_in_names(se
     assert decision.absences == (("hr", "Synthetic: on leave."),)
 
 
-def test_recorded_oh_outcome_reaches_the_panel_without_the_note(seeded: Seeded):
+def test_recorded_oh_outcome_reaches_the_panel_only_once_the_person_agrees_and_without_the_note(seeded: Seeded):
     evaluation = _evaluation_id(seeded, MARKER_CASE)
-    access.record_oh_outcome(seeded.store, seeded.rules, user(seeded, "demo-oh"), evaluation,
+    oh, member = user(seeded, "demo-oh"), user(seeded, "demo-member")
+    later_start = seeded.rules.oh.adjustments["later_start"].manager
+    access.record_oh_outcome(seeded.store, seeded.rules, oh, evaluation,
                              "fit_with_adjustments", ["later_start"], date(2027, 6, 1), "MARKER-OH-NOTE")
-    review = access.case_review(seeded.store, seeded.rules, user(seeded, "demo-member"), MARKER_CASE)
-    assert "MARKER-OH-NOTE" not in json.dumps(review, default=str)
-    assert review["oh"]["adjustments"] == [seeded.rules.oh.adjustments["later_start"].manager]
+
+    def panel_sees() -> dict:
+        review = access.case_review(seeded.store, seeded.rules, member, MARKER_CASE)
+        assert "MARKER-OH-NOTE" not in json.dumps(review, default=str)
+        return review
+
+    for step in (lambda: None, lambda: access.mark_oh_ready(seeded.store, oh, MARKER_CASE)):
+        step()
+        review = panel_sees()      # recorded, then shown to the person: nothing of it reaches the panel yet
+        assert review["oh"] is None and review["oh_recorded"] == [] and "oh_passport_html" not in review
+        assert later_start not in json.dumps(review, default=str)
+    assert "waiting for their agreement" in review["oh_status"]
+    with pytest.raises(access.AccessDenied, match="may not mark the manager's summary ready"):
+        access.record_oh_answer(seeded.store, member, MARKER_CASE, True, "Synthetic: agreed.")
+    access.record_oh_answer(seeded.store, oh, MARKER_CASE, True, "Synthetic: agreed at the OH appointment.")
+    review = panel_sees()
+    assert review["oh"]["adjustments"] == [later_start] and "The job offer" not in review["oh"]["outcome"]
+    assert later_start in review["oh_passport_html"] and review["oh_status"].startswith("The person agreed")
+    actions = [e.action for e in seeded.store.audit_events()]
+    assert actions.index("oh_outcome.record") < actions.index("oh_release.ready") < actions.index("oh_release.agreed")
+    assert seeded.store.verify_chain().ok
     with pytest.raises(ValueError, match="adjustments: unknown"):
         access.record_oh_outcome(seeded.store, seeded.rules, user(seeded, "demo-oh"), evaluation, "fit",
                                  ["no_such_adjustment"], None, "")

@@ -154,8 +154,8 @@ def test_the_oh_clinician_sees_the_clinical_detail(seeded: Seeded):
     at.selectbox(key="oh_case_pick").set_value(MARKER_CASE).run()
     text = rendered_text(at)
     assert all(m in text for m in MARKERS.values())       # the positive control for rendered_text
-    at.multiselect(key="oh_adjustments").set_value(["later_start"])
-    at.text_area(key="oh_note").input("agreed at the OH appointment")
+    at.multiselect(key=f"oh_adjustments_{MARKER_CASE}").set_value(["later_start"])
+    at.text_area(key=f"oh_note_{MARKER_CASE}").input("agreed at the OH appointment")
     at.button[0].click().run()
     assert any("OH outcome recorded" in s for s in texts(at.success))
     assert seeded.store.oh_outcomes(MARKER_CASE)[-1].adjustments == ("later_start",)
