@@ -71,14 +71,14 @@ def test_role_must_be_an_app_role(monkeypatch, capsys, tmp_path):
 def test_db_upgrade(store_url, monkeypatch, capsys):
     assert main(["db", "upgrade", "--db", store_url]) == 0  # wired into the fairchance command
     out = capsys.readouterr().out
-    assert out == f"{store_url}: schema at revision 0003_decisions_letters\n"
+    assert out == f"{store_url}: schema at revision 0004_oh_release\n"
     assert _cli(monkeypatch, capsys, ["db", "upgrade", "--db", store_url])[:2] == (0, out)  # idempotent
 
 
 def test_db_defaults_to_the_environment(monkeypatch, capsys, tmp_path):
     url = f"sqlite:///{tmp_path / 'nested' / 'env.db'}"
     monkeypatch.setenv("FAIRCHANCE_DB", url)
-    expected = f"{url}: schema at revision 0003_decisions_letters\n"
+    expected = f"{url}: schema at revision 0004_oh_release\n"
     assert _cli(monkeypatch, capsys, ["db", "upgrade"])[:2] == (0, expected)
     assert (tmp_path / "nested" / "env.db").exists()
 

@@ -31,7 +31,7 @@ def test_reopening_keeps_the_data(store_url, clock):
     again = open_store(store_url, clock)
     try:
         assert [u.username for u in again.list_users()] == ["demo-chair"]
-        assert again.schema_revision() == "0003_decisions_letters" and again.verify_chain().ok
+        assert again.schema_revision() == "0004_oh_release" and again.verify_chain().ok
     finally:
         again.close()
 
@@ -95,7 +95,7 @@ def test_a_0001_store_is_sealed_under_the_key(store_url, clock):
         events = store.audit_events()
         assert [(e.action, e.key_id is None) for e in events] == [("user.add", True), ("chain.keyed", False),
                                                                    ("user.baseline", False)]
-        assert store.schema_revision() == "0003_decisions_letters" and store.verify_chain().ok
+        assert store.schema_revision() == "0004_oh_release" and store.verify_chain().ok
     finally:
         store.close()
     run_tampered(store_url, "audit_log", "UPDATE audit_log SET actor = 'other' WHERE seq = 1")

@@ -155,7 +155,7 @@ def test_every_dropped_trigger_is_reported(busy, store_url):
     dialect = engine.dialect.name
     engine.dispose()
     expected = sorted(expected_triggers(dialect))
-    assert ("users", "users_no_delete") in expected and len(expected) == (29 if dialect == "postgresql" else 19)
+    assert ("users", "users_no_delete") in expected and len(expected) == (32 if dialect == "postgresql" else 21)
     for dropped in expected:
         drop_triggers(store_url, [dropped])
         _found(busy, f"the guard trigger {dropped[1]} on {dropped[0]} is missing")
