@@ -187,14 +187,14 @@ def test_oh_supersedes_an_outcome(page, cases):
     pick(page, "Case", "C-DEMO-004")
     outcome = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Outcome", exact=True)).first
     outcome.locator("input").click()
-    page.keyboard.type("Not able to start")
+    page.keyboard.type("Not fit to start")
     page.keyboard.press("Enter")
     settle(page)
     page.get_by_role("button", name="Record the OH outcome").click()
     settle(page)
     page.get_by_text("needs a review date").first.wait_for()
-    page.get_by_role("spinbutton", name="year, Review on").click()
-    page.keyboard.type("20270301")      # year, month and day segments, each moving on to the next
+    page.get_by_role("spinbutton", name="day, Review on (dd/mm/yyyy)").click()
+    page.keyboard.type("01032027")      # day, month and year segments, each moving on to the next
     page.keyboard.press("Tab")
     settle(page)
     page.get_by_role("button", name="Record the OH outcome").click()
