@@ -193,7 +193,9 @@ def test_the_trace_of_the_small_case_in_detail(small_report):
         # no occupational-health assessment is recorded on this case
         "oh_outcome": "not_assessed", "disability_opinion": "not_assessed", "adjustments": None,
         "peer_arrangements": None, "oh_review_after": None, "phased_return_weeks": None,
-        "phased_return_pattern": None}
+        "phased_return_pattern": None, "care_team_placement": "other_team", "induction_arrangements": None,
+        # offered to every candidate at interview, whatever OH has or has not done
+        "interview_adjustments": ["contact_before_interview", "questions_24_hours_ahead"]}
 
 
 def test_a_matched_quantified_rule_shows_what_it_saw(small_report):
