@@ -131,7 +131,8 @@ def test_outcome_invariants(data):
         assert review >= note.until or review == date(2027, 2, 22), (note.until, review)
     limit = RULES.oh.parameters.parameters.permitted_work_hours_limit.on(ON).value
     arrangements = {a["id"] for a in oh["peer_arrangements"]}
-    if assessed and case.health.on_benefits and case.health.hours_wanted is not None and case.health.hours_wanted >= limit:
+    hours = case.health.hours_wanted
+    if assessed and case.health.on_benefits and hours is not None and hours >= limit:
         assert "hours_within_permitted_work" not in arrangements
         assert "benefits_advice_before_hours_over_limit" in arrangements
     if oh["outcome"] == "not_assessed":
