@@ -104,7 +104,8 @@ def _evaluation_rows(p: Pseudonyms, e: Evaluation, categories: dict[str, Any]) -
 
 def _tables(store: Any, p: Pseudonyms, free_text: bool) -> dict[str, list[dict[str, Any]]]:
     t: dict[str, list[dict[str, Any]]] = {n: [] for n in ("cases", "evaluations", "records", "decisions",
-                                                          "member_views", "oh_outcomes", "access_log")}
+                                                          "member_views", "oh_outcomes", "oh_releases",
+                                                          "access_log")}
     for summary in store.list_cases():
         versions = {v.version: v for v in store.case_versions(summary.case_id)}
         t["cases"] += [_case_row(p, v, free_text) for v in versions.values()]
@@ -122,6 +123,10 @@ def _tables(store: Any, p: Pseudonyms, free_text: bool) -> dict[str, list[dict[s
                               "clinician": p("user", o.clinician), "outcome": o.outcome,
                               "adjustments": _words(o.adjustments), "review_on": o.review_on,
                               "created_at": o.created_at} for o in store.oh_outcomes(summary.case_id)]
+        release = store.oh_release(summary.case_id)
+        t["oh_releases"] += [{"case": p("case", summary.case_id), "step": st.step, "by": p("user", st.by),
+                              "created_at": st.at} | ({"note": st.note} if free_text else {})
+                             for st in (release.steps if release else ())]
     t["decisions"] = [{"decision": p("decision", d.id), "evaluation": p("evaluation", d.evaluation_id),
                        "case": p("case", d.case_id), "chair": p("user", d.chair), "members": len(d.members),
                        "recommended": d.recommended, "final_outcome": d.final_outcome, "agrees": d.agrees,

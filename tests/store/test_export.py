@@ -50,6 +50,8 @@ def filled(store: Store, rules: Rules, clock) -> list[dict]:
                               absences={"general_manager": "Synthetic test: on leave."})
         store.record_oh_outcome(evaluation.id, "demo-clinician", evaluation.report["occupational_health"]["outcome"],
                                 [], None, "OH note NOTE-MARKER", "demo-clinician")
+        store.mark_oh_ready(data["case_id"], "demo-clinician")
+        store.record_oh_answer(data["case_id"], True, "Agreed ANSWER-MARKER", "demo-clinician")
         store.log_access("demo-chair", data["case_id"], "criminal_record", PURPOSE)
         cases.append(data)
     assert any(_free_text(c) for c in cases)
@@ -70,13 +72,15 @@ def test_no_ids_usernames_or_free_text(store: Store, filled: list[dict], tmp_pat
     forbidden = [c["case_id"] for c in filled] + [c["applicant"]["ref"] for c in filled] + list(USERS)
     forbidden += [t for c in filled for t in _free_text(c)]
     forbidden += ["RATIONALE-MARKER", "COMMENT-MARKER", "PURPOSE-MARKER", "REASON-MARKER", "NOTE-MARKER",
+                  "ANSWER-MARKER",
                   "Discussed the record"]
     forbidden += [c["applicant"]["date_of_birth"].isoformat() for c in filled]
     assert [f for f in forbidden if f in text] == []
     cases = pd.read_parquet(tmp_path / "cases.parquet")
     assert sorted(cases["birth_year"]) == sorted(c["applicant"]["date_of_birth"].year for c in filled)
     assert result.rows == {"cases": 3, "evaluations": 3, "records": sum(len(c["records"]) for c in filled),
-                           "decisions": 3, "member_views": 3, "oh_outcomes": 3, "access_log": 3}
+                           "decisions": 3, "member_views": 3, "oh_outcomes": 3, "oh_releases": 6,
+                           "access_log": 3}
 
 
 def test_pseudonyms_join_across_tables_and_depend_on_the_salt(store: Store, filled: list[dict],
