@@ -36,7 +36,9 @@ def oh_cases(draw: st.DrawFn) -> dict:
                  "summary": draw(marker)} for i in range(draw(st.integers(0, 3)))]
     health = {
         "oh_assessment": draw(st.one_of(st.none(), st.fixed_dictionaries({
-            "assessed_on": st.dates(date(2026, 9, 1), ON).map(date.isoformat), "assessed_by": marker}))),
+            "assessed_on": st.dates(date(2026, 9, 1), ON).map(date.isoformat), "assessed_by": marker,
+            "outcome": st.sampled_from([None, "fit", "fit_with_adjustments", "temporarily_unfit",
+                                        "further_assessment"])}))),
         "former_care_teams": draw(st.lists(st.fixed_dictionaries({
             "team": st.one_of(marker, st.just(team or "Community Team East")),
             "care_ended_on": st.dates(date(2020, 1, 1), ON).map(date.isoformat)}), max_size=2)),
@@ -282,3 +284,25 @@ def test_an_adjustment_without_manager_words_is_refused(rules_copy: Path):
     edit(rules_copy / "oh/adjustments.yaml", "  buddy_or_mentor:\n", "  buddy_or_mentors:\n")
     with pytest.raises(InputError, match="no entry for buddy_or_mentor"):
         load_rules(rules_copy)
+
+
+def test_the_clinicians_recorded_outcome_goes_to_the_manager_and_a_difference_is_shown():
+    data = _benefits_case(ON, 12).model_dump(mode="json", exclude_none=True)
+    data["health"] = {"oh_assessment": {"assessed_on": "2026-11-20", "assessed_by": "OH physician",
+                                        "outcome": "further_assessment"}}
+    report = assess(Case.model_validate(data), RULES, ON)
+    oh = report["occupational_health"]
+    assert (oh["outcome"], oh["recorded_outcome"], oh["outcome_differs"]) == ("fit", "further_assessment", True)
+    summary = manager_summary(report, "Peer Support Worker", RULES.oh)
+    assert summary["outcome"].startswith("Occupational health needs to see the person again")
+    assert "The job offer stands meanwhile." in summary["outcome"]
+
+
+def test_assessed_means_recorded_and_nothing_found_is_fit():
+    data = _benefits_case(ON, 12).model_dump(mode="json", exclude_none=True)
+    data["health"] = {"absence": {"occasions_12_months": 4, "days_12_months": 20}, "returning_after_illness": True}
+    oh = assess(Case.model_validate(data), RULES, ON)["occupational_health"]
+    assert oh["outcome"] == "not_assessed" and not oh["adjustments"]      # filled fields are not an assessment
+    data["health"] = {"oh_assessment": {"assessed_on": "2026-11-20", "assessed_by": "OH nurse adviser"}}
+    oh = assess(Case.model_validate(data), RULES, ON)["occupational_health"]
+    assert oh["outcome"] == "fit" and not oh["adjustments"] and oh["assessment"]["assessed_by"] == "OH nurse adviser"
