@@ -210,3 +210,25 @@ def test_invalid_json_names_its_line(tmp_path):
     assert len(problems) == 1
     assert problems[0].line == line_of(text, '"assessed_on": 2026-01-01')
     assert "not valid JSON" in problems[0].message
+
+
+def test_oh_dates_after_the_assessment_date_are_located(tmp_path):
+    text = case_text("  []\n") + (
+        "health:\n  oh_assessment:\n    assessed_on: 2026-02-01\n    assessed_by: OH nurse adviser\n"
+        "  former_care_teams:\n    - team: Community Team East\n      care_ended_on: 2026-03-01\n"
+        "  out_of_work_since: 2026-04-01\n")
+    problems = problems_in(tmp_path, text)
+    for path, needle, what in ((("health", "oh_assessment", "assessed_on"), "assessed_on: 2026-02-01",
+                                "the OH assessment is dated 2026-02-01"),
+                               (("health", "former_care_teams", 0, "care_ended_on"), "care_ended_on: 2026-03-01",
+                                "the care ended 2026-03-01"),
+                               (("health", "out_of_work_since"), "out_of_work_since: 2026-04-01",
+                                "leaving work is dated 2026-04-01")):
+        p = the_problem(problems, path)
+        assert p.line == line_of(text, needle) and what in p.message and "after the assessment date" in p.message
+
+
+def test_an_oh_assessment_without_who_assessed_is_refused(tmp_path):
+    text = case_text("  []\n") + "health:\n  oh_assessment:\n    assessed_on: 2025-12-01\n"
+    p = the_problem(problems_in(tmp_path, text), ("health", "oh_assessment", "assessed_by"))
+    assert p.line is not None and "required" in p.message.lower()
