@@ -56,6 +56,7 @@ class OhCatalogue(Strict):
     manager_may_see: ManagerMaySee | None = None   # optional for older rules snapshots (replay)
     manager_outcomes: dict[str, str]
     outcome_labels: dict[str, str] | None = None   # optional for older rules snapshots (replay)
+    release_status: dict[str, str] | None = None   # likewise
     disability_opinions: dict[str, str]
     phased_return_patterns: dict[str, str]
     permitted_work: PermittedWorkWords

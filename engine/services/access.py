@@ -311,21 +311,11 @@ def _released_outcome(store: Store, case_id: str, user: User, policy: AccessPoli
     return [o for o in store.oh_outcomes(case_id) if o.id == release.oh_outcome_id]
 
 
-OH_STATUS = {None: "Occupational health has not recorded an outcome yet.",
-             "not_ready": "Occupational health has recorded an outcome; the person has not yet seen the summary.",
-             "ready": "Occupational health has shown the summary to the person and is waiting for their agreement.",
-             "changes_requested": "The person asked for changes to the occupational-health summary; occupational "
-                                  "health is revising it.",
-             "agreed": "The person agreed to this summary being shared."}
-
-
-def _oh_status(store: Store, case_id: str, shown: list[Any]) -> str:
-    """Where the OH summary stands, in words, without its content."""
+def _oh_status(store: Store, rules: Rules, case_id: str, shown: list[Any]) -> str:
+    """Where the OH summary stands, in words (rules/oh/adjustments.yaml release_status), without its content."""
     release = store.oh_release(case_id)
-    status = release.status if release else None
-    if status == "agreed" and not shown:
-        return "The person agreed to the occupational-health summary being shared; your role does not open it."
-    return OH_STATUS[status]
+    status = release.status if release else "none"
+    return (rules.oh.release_status or {})[("withheld" if status == "agreed" and not shown else status)]
 
 
 def _oh_records(recorded: list[Any], rules: Rules, policy: AccessPolicy, clinical: bool) -> list[dict[str, Any]]:
@@ -377,7 +367,7 @@ def case_review(store: Store, rules: Rules, user: User, case_id: str,
         "evidence": data.get("evidence"), "records": _records(data, report),
         "episodes": _episodes_for_panel(version.data, policy), "evaluation": None, "report": report,
         "oh": None, "oh_recorded": _oh_records(recorded, rules, policy, clinical=False),
-        "oh_status": _oh_status(store, case_id, recorded),
+        "oh_status": _oh_status(store, rules, case_id, recorded),
         "member_views": [], "decision": None, "set_aside": len(_set_aside_ids(report)), "set_aside_shown": True,
     }
     if not policy.allows(user.role, "view_set_aside_records"):
@@ -431,15 +421,16 @@ def oh_case(store: Store, rules: Rules, user: User, case_id: str,
         summary = _oh_view(evaluation.report, recorded, role.get("title"), rules)
         out.update(evaluation_id=evaluation.id, occupational_health=evaluation.report["occupational_health"],
                    summary=summary, summary_html=summary_html(summary), passport_html=passport_html(summary))
-    out["release"] = _release_view(store.oh_release(case_id))
+    out["release"] = _release_view(store.oh_release(case_id), rules)
     store.log_access(user.username, case_id, "health", "occupational health assessment")
     return out
 
 
-def _release_view(release: Any) -> dict[str, Any] | None:
+def _release_view(release: Any, rules: Rules) -> dict[str, Any] | None:
     if release is None:
         return None
-    return {"status": release.status, "text": OH_STATUS[release.status], "released": release.released,
+    return {"status": release.status, "text": (rules.oh.release_status or {})[release.status],
+            "released": release.released,
             "steps": [{"step": st.step, "note": st.note, "at": st.at, "by": st.by} for st in release.steps]}
 
 
