@@ -631,7 +631,7 @@ def access_log(store: Store, user: User, query: LogQuery | None = None, policy: 
     wanted = _log_filter(query)
     found = store.access_log(None, wanted, (query.page - 1) * per_page, per_page, newest_first=True)
     matching = store.access_log_count(wanted)
-    return {"rows": [{"at": a.at, "actor": a.actor, "case_id": a.case_id,
+    return {"rows": [{"at": a.at, "person": a.actor, "case_id": a.case_id,
                       "data_kind": words.DATA_KINDS.get(a.data_kind, a.data_kind), "purpose": a.purpose}
                      for a in found],
             "matching": matching, "page": query.page, "pages": _pages(matching, per_page)}

@@ -114,12 +114,17 @@ def report_tables(report: Any, names: dict[str, str]) -> dict[str, pd.DataFrame]
     }
 
 
+TABLE_NAMES = {"oh_outcomes": "OH outcomes"}
+
+
 def export_sentence(rows: dict[str, int], file_name: str, salt_generated: bool) -> str:
-    """What the export wrote, and where, in one or two plain sentences (never the salt)."""
-    counts = ", ".join(f"{n:,} {name.replace('_', ' ')} row{'s' if n != 1 else ''}" for name, n in rows.items())
-    said = (f"Wrote {len(rows)} tables ({counts}) as CSV and Parquet files into {file_name}, ready to download "
-            f"below; names, case ids and usernames are replaced by pseudonyms.")
+    """What the export wrote, and where, in plain sentences (never the salt)."""
+    counts = ", ".join(f"{TABLE_NAMES.get(name, name.replace('_', ' '))} ({n:,} row{'s' if n != 1 else ''})"
+                       for name, n in rows.items())
+    said = (f"Wrote {len(rows)} tables into {file_name} as CSV and Parquet files, ready to download below: "
+            f"{counts}. Case ids, usernames and evaluation and decision numbers are replaced by keyed pseudonyms; "
+            f"the applicant's own words and clinical detail are left out.")
     if salt_generated:
         said += (" A new salt was made for the pseudonyms: download it separately and keep it apart from the "
-                 "export. With the same salt, a later export uses the same pseudonyms.")
+                 "export. With the same salt, a later export gives the same pseudonyms.")
     return said

@@ -14,7 +14,7 @@ from typing import Any
 from engine.report.rulebase import Rules
 from engine.store.decision_policy import load_decision_policy
 
-STATUSES = {"new": "Not yet evaluated", "evaluated": "Waiting for the panel's decision", "decided": "Decided"}
+STATUSES = {"new": "Not yet evaluated", "evaluated": "Awaiting decision", "decided": "Decided"}
 DATA_KINDS = {"criminal_record": "Criminal record", "health": "Health", "sign_in": "Sign-in",
               "refused": "Refused request"}
 # Replay's verdict for an evaluation: (the words, what they mean for the auditor).

@@ -226,7 +226,8 @@ def _time_figure(times: pd.DataFrame) -> Figure:
         return fig
     days = times["days"].astype(int)
     step = max(1, -(-(int(days.max()) + 1) // 30))            # at most 30 bars, each a whole number of days
-    ax.hist(days, bins=range(0, int(days.max()) + step + 1, step), edgecolor="white")
+    edges = [k * step - 0.5 for k in range(int(days.max()) // step + 2)]   # a bar over its days, not between
+    ax.hist(days, bins=edges, edgecolor="white")
     ax.set_xlabel("Days from arrival to decision")
     ax.set_ylabel(DECISIONS_AXIS)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -70,9 +70,13 @@ def readable(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.Da
     return out
 
 
+ROW_PX = 35         # a grid row's height in pixels (Streamlit's default), for a grid that shows all its rows
+
+
 def grid(rows: pd.DataFrame | list[Mapping[str, Any]], columns: Iterable[str] | None = None, *,
-         empty: str = "Nothing yet.", key: str | None = None, wide: Iterable[str] = ()) -> None:
-    """An interactive table with human headings and formats, or the `empty` sentence."""
+         empty: str = "Nothing yet.", key: str | None = None, wide: Iterable[str] = (), whole: bool = False) -> None:
+    """An interactive table with human headings and formats, or the `empty` sentence; `whole`: tall enough
+    for every row (a page of a longer list), not a scrolling window of ten."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if frame.empty:
         st.info(empty)
@@ -81,7 +85,8 @@ def grid(rows: pd.DataFrame | list[Mapping[str, Any]], columns: Iterable[str] | 
     config = {str(k): _column(str(k), frame[k]) for k in frame.columns}
     for k in wide:
         config[k] = st.column_config.TextColumn(heading(k), width="large")
-    st.dataframe(frame, hide_index=True, column_config=config, key=key)
+    height = ROW_PX * (len(frame) + 1) + 3 if whole else "auto"
+    st.dataframe(frame, hide_index=True, column_config=config, key=key, height=height)
 
 
 def table(rows: list[Mapping[str, Any]], columns: Mapping[str, str], *, empty: str = "Nothing yet.") -> None:

@@ -53,7 +53,7 @@ def history() -> None:
         return
     st.caption(f"{found['matching']:,} decision{'s' if found['matching'] != 1 else ''}, newest first; "
                f"page {found['page']:,} of {found['pages']:,}")
-    grid(found["rows"], key="history_grid", wide=["rationale", "members"])
+    grid(found["rows"], key="history_grid", wide=["rationale", "members"], whole=True)
     for sentence in found["sentences"]:
         st.markdown(f"- {plain(sentence)}")
     pages.controls(HISTORY_PAGE, found["pages"], "decisions")
@@ -108,8 +108,10 @@ def log() -> None:
     found = access.access_log(store, user, query)
     if pages.clamp(LOG_PAGE, found["pages"]):
         found = access.access_log(store, user, query.model_copy(update={"page": pages.current(LOG_PAGE)}))
-    st.caption(f"{found['matching']:,} entries match, newest first; page {found['page']:,} of {found['pages']:,}")
-    grid(found["rows"], key="log_grid", empty="No entries match: change the case, person or days.", wide=["purpose"])
+    entries = "1 entry matches" if found["matching"] == 1 else f"{found['matching']:,} entries match"
+    st.caption(f"{entries}, newest first; page {found['page']:,} of {found['pages']:,}")
+    grid(found["rows"], key="log_grid", empty="No entries match: change the case, person or days.", wide=["purpose"],
+         whole=True)
     pages.controls(LOG_PAGE, found["pages"], "entries")
 
 

@@ -24,7 +24,7 @@ def _row(r: dict, outcomes: dict[str, str], statuses: dict[str, str]) -> dict:
 
 
 def _filters(outcomes: dict[str, str], statuses: dict[str, str]) -> access.QueueQuery:
-    left, middle, right = st.columns(3)
+    left, middle, right = st.columns([3, 3, 2])
     chosen_status = left.multiselect("Status", list(statuses), default=STATUS_DEFAULT, format_func=statuses.get,
                                      key="q_status", on_change=pages.first_page, args=(PAGE,))
     chosen = middle.multiselect("Recommendation or decision", list(outcomes), format_func=outcomes.get,
@@ -64,7 +64,7 @@ if found["overdue"]:
     st.warning(f"{found['overdue']:,} case{'s are' if found['overdue'] != 1 else ' is'} overdue: no decision "
                f"{found['overdue_days']} days after arriving. Tick \"Only overdue cases\" to list them.")
 st.caption(_caption(found))
-grid([_row(r, outcome_names, status_names) for r in found["rows"]], key="q_grid",
+grid([_row(r, outcome_names, status_names) for r in found["rows"]], key="q_grid", whole=True,
      empty="No cases match: change the status, recommendation, text or overdue filter.")
 pages.controls(PAGE, found["pages"], "cases")
 

@@ -167,7 +167,7 @@ def test_the_access_log_filtered_by_case_person_and_days(seeded: Seeded):
     assert rows and {r["case_id"] for r in rows} == {"C-DEMO-006"}
     at.selectbox(key="log_person").set_value("demo-member").run()
     rows = _log_rows(at)
-    assert rows and {(r["actor"], r["case_id"]) for r in rows} == {("demo-member", "C-DEMO-006")}
+    assert rows and {(r["person"], r["case_id"]) for r in rows} == {("demo-member", "C-DEMO-006")}
     assert "Health" in {r["data_kind"] for r in rows}                       # the data kind in words
     today = datetime.now(UTC).date()
     at.date_input(key="log_since").set_value(today + timedelta(days=2)).run()
@@ -184,8 +184,8 @@ def test_the_export_says_what_it_wrote_and_never_shows_the_salt(seeded: Seeded):
     salt = prepared["salt_file"].decode().strip()
     text = rendered_text(at)
     assert len(salt) >= 16 and salt not in text
-    said = [t for t in texts(at.markdown) if t.startswith("Wrote 7 tables (")]
-    assert said and "into fairchance-export.zip" in said[0] and "{" not in said[0]
+    said = [t for t in texts(at.markdown) if t.startswith("Wrote 7 tables into fairchance-export.zip")]
+    assert said and "cases (" in said[0] and "{" not in said[0]
     assert [b.label for b in at.get("download_button")][-2:] == [
         "Download the pseudonymised export (zip)", "Download the salt (keep it apart from the export)"]
     at.text_input(key="export_salt").input("a salt the auditor keeps, 32 chars").run()

@@ -86,9 +86,9 @@ def test_each_summary_says_what_the_queue_needs(queued: Store) -> None:
 
 
 def test_a_page_is_bounded(queued: Store) -> None:
-    with pytest.raises(StoreError, match="^limit:"):
+    with pytest.raises(StoreError, match=r"^limit:"):
         queued.cases_page(CaseFilter(), 0, 10_000)
-    with pytest.raises(StoreError, match="^statuses:"):
+    with pytest.raises(StoreError, match=r"^statuses:"):
         queued.cases_page(CaseFilter(statuses=("lost",)), 0, 10)
 
 
