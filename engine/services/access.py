@@ -432,12 +432,18 @@ def case_review(store: Store, rules: Rules, user: User, case_id: str,
     return review
 
 
-def oh_queue(store: Store, user: User, policy: AccessPolicy | None = None) -> list[dict[str, Any]]:
-    """Cases for occupational health: ids, roles and dates, and whether an OH outcome is recorded; one query."""
+def oh_queue(store: Store, user: User, policy: AccessPolicy | None = None, text: str = "",
+             limit: int | None = None) -> list[dict[str, Any]]:
+    """Cases for occupational health by due date: ids, roles and dates, and whether an OH outcome is recorded;
+    one query. Every case by default; with `limit`, only the first `limit` whose id or role holds `text`
+    (filtered in the database), for a page that should not draw thousands of rows."""
     require(user, "view_clinical", policy, store)
+    if limit is None:
+        cases = sorted(store.list_cases(), key=lambda c: (c.assessed_on or date.max, c.case_id))
+    else:
+        cases = list(store.cases_page(CaseFilter(text=text), 0, limit).rows)
     return [{"case_id": c.case_id, "role": c.role_title, "due": c.assessed_on, "status": c.status,
-             "oh_recorded": c.oh_recorded}
-            for c in sorted(store.list_cases(), key=lambda c: (c.assessed_on or date.max, c.case_id))]
+             "oh_recorded": c.oh_recorded} for c in cases]
 
 
 def oh_case(store: Store, rules: Rules, user: User, case_id: str,

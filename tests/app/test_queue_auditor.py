@@ -192,3 +192,16 @@ def test_the_export_says_what_it_wrote_and_never_shows_the_salt(seeded: Seeded):
     at.button(key="export_run").click().run()
     assert "Download the salt (keep it apart from the export)" not in [b.label for b in at.get("download_button")]
     assert "a salt the auditor keeps" not in rendered_text(at)
+
+
+def test_the_oh_list_is_one_query_and_can_be_limited(crowded: Seeded):
+    oh = crowded.store.get_user("demo-oh")
+    evaluation = crowded.store.evaluations("C-DEMO-001")[-1].id
+    crowded.store.record_oh_outcome(evaluation, "demo-oh", "fit", [], None, "Synthetic note.", "demo-oh")
+    everything = access.oh_queue(crowded.store, oh)
+    assert len(everything) == len(crowded.store.list_cases())
+    assert [c["case_id"] for c in access.oh_queue(crowded.store, oh, text="syn-00", limit=4)] == [
+        "C-SYN-000", "C-SYN-001", "C-SYN-002", "C-SYN-003"]
+    recorded = {c["case_id"] for c in everything if c["oh_recorded"]}
+    assert "C-DEMO-001" in recorded
+    assert recorded == {c.case_id for c in crowded.store.list_cases() if crowded.store.oh_outcomes(c.case_id)}
