@@ -283,12 +283,11 @@ def queue(store: Store, user: User, query: QueueQuery | None = None, policy: Acc
     query, queue_policy = query or QueueQuery(), queue_policy or load_queue_policy()
     cutoff, size = _overdue_since(store, queue_policy), queue_policy.page_size
     wanted = CaseFilter(query.statuses, query.outcomes, query.text, cutoff if query.overdue_only else None)
-    found = store.cases_page(wanted, (query.page - 1) * size, size)
-    overdue = store.cases_page(CaseFilter(arrived_before=cutoff), 0, 1).matching
+    found = store.cases_page(wanted, (query.page - 1) * size, size, overdue_before=cutoff)
     now = store.now()
     return {"rows": [_queue_row(c, cutoff, now) for c in found.rows], "matching": found.matching,
             "total": found.total, "page": query.page, "pages": max(1, -(-found.matching // size)),
-            "page_size": size, "overdue": overdue, "overdue_days": queue_policy.overdue.days_without_decision}
+            "page_size": size, "overdue": found.overdue, "overdue_days": queue_policy.overdue.days_without_decision}
 
 
 def case_choices(store: Store, user: User, text: str = "", current: str | None = None, limit: int = 50,

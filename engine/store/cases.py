@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -81,10 +81,12 @@ class CaseMethods(StoreBase):
         with self.reading() as s:
             return all_cases(s)
 
-    def cases_page(self, wanted: CaseFilter | None = None, offset: int = 0, limit: int = 25) -> CasePage:
-        """One page of the cases `wanted` matches, by due date then case id, filtered and counted in SQL."""
+    def cases_page(self, wanted: CaseFilter | None = None, offset: int = 0, limit: int = 25,
+                   overdue_before: datetime | None = None) -> CasePage:
+        """One page of the cases `wanted` matches, by due date then case id, filtered and counted in SQL; with
+        `overdue_before`, also the count of cases not decided that arrived before it (whatever the filter)."""
         with self.reading() as s:
-            return case_page(s, wanted or CaseFilter(), offset, limit)
+            return case_page(s, wanted or CaseFilter(), offset, limit, overdue_before)
 
     def save_rules_snapshot(self, version: str, files: dict[str, str], actor: str = "system") -> None:
         required_text("version", version, "a rules snapshot needs the rules version")

@@ -88,6 +88,7 @@ class CasePage:
     rows: tuple[CaseSummary, ...]
     matching: int                   # cases the filter matches, on every page
     total: int                      # cases in the store
+    overdue: int | None = None      # cases in the store not decided that arrived before the cut-off asked for
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,9 @@ def test_overdue_means_not_decided_and_arrived_before_the_cut_off(queued: Store)
     overdue = queued.cases_page(CaseFilter(arrived_before=cut_off), 0, 100)
     assert sorted(c.case_id for c in overdue.rows) == sorted([f"C-NEW-{n:03d}" for n in range(10)] + ["C-EVAL"])
     assert all(c.created_at < cut_off and c.status != "decided" for c in overdue.rows)
+    counted = queued.cases_page(CaseFilter(text="c-new-02"), 0, 5, overdue_before=cut_off)
+    assert (counted.matching, counted.overdue, counted.total) == (7, 11, NEW + 2)    # overdue in the whole store
+    assert queued.cases_page(CaseFilter(), 0, 5).overdue is None
 
 
 def test_each_summary_says_what_the_queue_needs(queued: Store) -> None:
