@@ -61,8 +61,9 @@ except access.AccessDenied as exc:
     st.stop()
 
 if found["overdue"]:
+    hint = "" if st.session_state.get("q_overdue") else ' Tick "Only overdue cases" to list them.'
     st.warning(f"{found['overdue']:,} case{'s are' if found['overdue'] != 1 else ' is'} overdue: no decision "
-               f"{found['overdue_days']} days after arriving. Tick \"Only overdue cases\" to list them.")
+               f"{found['overdue_days']} days after arriving.{hint}")
 st.caption(_caption(found))
 grid([_row(r, outcome_names, status_names) for r in found["rows"]], key="q_grid", whole=True,
      empty="No cases match: change the status, recommendation, text or overdue filter.")
