@@ -246,3 +246,36 @@ def test_report_dates_are_plain_text(capsys):
     report = report_json(capsys, DEMO)
     assert date.fromisoformat(report["assessed_on"])
     assert all(date.fromisoformat(r["date"]) for r in report["records"])
+
+
+def _users(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`fairchance users ...` as a separate process with no terminal: stdin is a pipe (or /dev/null)."""
+    script = Path(sys.executable).parent / "fairchance"
+    return subprocess.run([str(script), "users", *argv], input=stdin, text=True, capture_output=True, timeout=120,
+                          check=False, stdin=None if stdin is not None else subprocess.DEVNULL)
+
+
+def test_users_add_reads_the_password_from_stdin(tmp_path):
+    db = f"sqlite:///{tmp_path / 'users.db'}"
+    done = _users("add", "demo-clerk", "--role", "auditor", "--password-stdin", "--db", db,
+                  stdin="correct horse battery\n")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "added demo-clerk (auditor)\n", "")
+    changed = _users("password", "demo-clerk", "--password-stdin", "--db", db, stdin="another horse battery\n")
+    assert changed.returncode == 0, changed.stderr
+    from engine.store import open_store
+
+    store = open_store(db)
+    try:
+        assert store.authenticate("demo-clerk", "another horse battery") is not None
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("command", [["add", "demo-clerk", "--role", "auditor"], ["password", "demo-clerk"]])
+def test_users_without_a_terminal_is_one_clean_line(tmp_path, command):
+    db = tmp_path / "users.db"
+    done = _users(*command, "--db", f"sqlite:///{db}")
+    assert done.returncode == EXIT_INVALID
+    assert done.stderr == "fairchance: password: there is no terminal to ask for it; pipe it in with --password-stdin\n"
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert not db.exists()          # nothing created for a command that could not run

@@ -12,6 +12,7 @@ from typing import Any
 
 from engine.cli.args import iso_date
 from engine.report.rulebase import Rules
+from engine.services.words import chart_names
 from engine.store import Store, StoreError, open_store
 from engine.store.audit_report import build_audit_report, report_json, write_audit_report
 from engine.store.db import resolve_url
@@ -106,7 +107,7 @@ def cmd_replay(args: argparse.Namespace, rules: Rules, store: Store) -> int:
 
 def cmd_report(args: argparse.Namespace, rules: Rules, store: Store) -> int:
     report = build_audit_report(store)
-    written = write_audit_report(report, args.out)
+    written = write_audit_report(report, args.out, chart_names(rules))   # charts in words, tables as codes
     if args.json:
         _dump(report_json(report) | {"files": [str(p) for p in written]})
     else:

@@ -17,12 +17,16 @@ EXIT_INVALID = 2
 Handler = Callable[[argparse.Namespace, Store], int]
 
 
-def _with_store(handler: Handler, must_exist: bool = True) -> Callable[[argparse.Namespace, Rules], int]:
+def _with_store(handler: Handler, must_exist: bool = True,
+                needs_password: bool = False) -> Callable[[argparse.Namespace, Rules], int]:
     """Open the store for the command; a refused write, a bad URL or (unless the command creates the store)
-    a missing store is one clear line and exit 2."""
+    a missing store is one clear line and exit 2. A password is read before the store is opened, so that a
+    command that cannot get one leaves nothing behind."""
 
     def run(args: argparse.Namespace, rules: Rules) -> int:
         try:
+            if needs_password:
+                args.password = _password(args)
             store = open_store(args.db, must_exist=must_exist)
             try:
                 return handler(args, store)
@@ -36,16 +40,24 @@ def _with_store(handler: Handler, must_exist: bool = True) -> Callable[[argparse
 
 
 def _password(args: argparse.Namespace) -> str:
+    """From the first line of stdin (--password-stdin), or asked twice at the terminal. Without a terminal
+    getpass would fall back to reading stdin with a warning, and die at its end: refuse plainly instead."""
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(f"password for {args.username}: ")
-    if getpass.getpass("again: ") != first:
+    if not sys.stdin.isatty():
+        raise StoreError("password: there is no terminal to ask for it; pipe it in with --password-stdin")
+    try:
+        first = getpass.getpass(f"password for {args.username}: ")
+        again = getpass.getpass("again: ")
+    except (EOFError, KeyboardInterrupt) as exc:
+        raise StoreError("password: no password was entered") from exc
+    if again != first:
         raise StoreError("password: the two entries differ")
     return first
 
 
 def cmd_users_add(args: argparse.Namespace, store: Store) -> int:
-    user = store.add_user(args.username, _password(args), args.role, args.display_name, args.actor)
+    user = store.add_user(args.username, args.password, args.role, args.display_name, args.actor)
     sys.stdout.write(f"added {user.username} ({user.role})\n")
     return 0
 
@@ -79,7 +91,7 @@ def cmd_users_role(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_users_password(args: argparse.Namespace, store: Store) -> int:
-    store.set_password(args.username, _password(args), args.actor)
+    store.set_password(args.username, args.password, args.actor)
     sys.stdout.write(f"password of {args.username} changed\n")
     return 0
 
@@ -119,7 +131,7 @@ def _users_parsers(sub: argparse._SubParsersAction) -> None:
         if p is not listing:
             p.add_argument("--actor", default="cli", help="the username recorded as doing this (default: cli)")
         # Adding a user may create the store (a new installation); the others need an existing one.
-        p.set_defaults(func=_with_store(handler, must_exist=p is not add))
+        p.set_defaults(func=_with_store(handler, must_exist=p is not add, needs_password=p in (add, password)))
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

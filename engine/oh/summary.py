@@ -56,7 +56,7 @@ def oh_section(factors: dict[str, Any], findings: list[dict[str, Any]], needs: l
     }
 
 
-def outcome_words(c: OhCatalogue, outcome: str | None, review_on: str | None) -> str:
+def oh_outcome_words(c: OhCatalogue, outcome: str | None, review_on: str | None) -> str:
     """What the manager reads for an outcome, with the review date in words where the wording names it."""
     words = Template(c.manager_outcomes[outcome or "not_assessed"])
     return words.safe_substitute(review_on=uk_date(review_on) if review_on else NO_REVIEW_DATE)
@@ -70,7 +70,7 @@ def manager_summary(report: dict[str, Any], role_title: str | None, c: OhCatalog
     built = {
         "case_id": report["case_id"],
         "role": role_title,
-        "outcome": outcome_words(c, oh.get("recorded_outcome") or oh["outcome"], oh["review_on"]),
+        "outcome": oh_outcome_words(c, oh.get("recorded_outcome") or oh["outcome"], oh["review_on"]),
         "adjustments": adjustments,
         "induction": [a["manager"] for a in oh.get("induction_arrangements") or []],
         "phased_return": (f"{oh['phased_return']['weeks']} weeks: {oh['phased_return']['pattern']}"

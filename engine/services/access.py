@@ -9,13 +9,18 @@ criminal-record or health data, and returns plain dicts built for that role: a r
 from __future__ import annotations
 
 import copy
-from datetime import date, timedelta
+import io
+import tempfile
+import zipfile
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path as FsPath
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from engine.case.dates import uk_date
 from engine.case.loader import case_from_data
 from engine.files.problems import InputError
 from engine.files.validation import build
@@ -30,18 +35,23 @@ from engine.framework.letters import (
     load_letter_words,
 )
 from engine.oh.adjustments import outcome_label
-from engine.oh.summary import manager_summary, outcome_words, passport_html, summary_html
+from engine.oh.summary import manager_summary, oh_outcome_words, passport_html, summary_html
 from engine.report.rulebase import Rules
 from engine.rules.directory import default_rules_dir
 from engine.rules.lint import lint
-from engine.store import ROLES, Store, User, service
+from engine.services import words
+from engine.store import ROLES, AccessFilter, CaseFilter, Store, User, service
 from engine.store import DecisionRefused as DecisionRefused  # for the pages: a guard's refusal
+from engine.store.case_list import MAX_PAGE
 from engine.store.chain import sha256
 from engine.store.decision_policy import load_decision_policy
 from engine.store.records import SignIn, Throttle
 
 POLICY_FILE = "vocabularies/app-roles.yaml"
 SIGN_IN_FILE = "policy/sign-in.yaml"
+QUEUE_FILE = "policy/queue.yaml"
+UK_ZONE = "Europe/London"       # the panels meet in England and Wales; the store keeps UTC
+EXPORT_ZIP = "fairchance-export.zip"
 # The audit and impact functions import replay, pandas and matplotlib when first called, so that the
 # panel's pages do not pay for them.
 
@@ -225,13 +235,72 @@ def _episodes_for_panel(data: dict[str, Any], policy: AccessPolicy) -> list[dict
 
 # --- reading -------------------------------------------------------------------------------------------
 
-def queue(store: Store, user: User, policy: AccessPolicy | None = None) -> list[dict[str, Any]]:
-    """Cases by status and due date (the assessment date the panel meets for)."""
+class Overdue(Strict):
+    days_without_decision: int = Field(ge=1)
+    counted_from: Literal["arrival"]
+    choice: str
+    source: str
+
+
+class QueuePolicy(Strict):
+    version: int
+    page_size: int = Field(ge=1, le=MAX_PAGE)
+    overdue: Overdue
+
+
+@lru_cache(maxsize=4)
+def load_queue_policy(rules_dir: FsPath | None = None) -> QueuePolicy:
+    return _load(QueuePolicy, QUEUE_FILE, rules_dir)
+
+
+class QueueQuery(BaseModel):
+    """What the queue page asks for: filters (applied in the database) and the page, counted from 1."""
+    model_config = ConfigDict(frozen=True)
+    statuses: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    text: str = ""
+    overdue_only: bool = False
+    page: int = Field(default=1, ge=1)
+
+
+def _overdue_since(store: Store, queue_policy: QueuePolicy) -> datetime:
+    """Cases that arrived before this moment and are not decided are overdue (rules/policy/queue.yaml)."""
+    return store.now() - timedelta(days=queue_policy.overdue.days_without_decision)
+
+
+def _queue_row(c: Any, cutoff: datetime, now: datetime) -> dict[str, Any]:
+    waiting = None if c.status == "decided" else (now - c.created_at).days
+    return {"case_id": c.case_id, "role": c.role_title, "due": c.assessed_on, "status": c.status,
+            "recommendation": c.outcome, "version": c.latest_version, "submitted": c.created_at,
+            "decided": c.decided_at, "waiting_days": waiting,
+            "overdue": c.status != "decided" and c.created_at < cutoff}
+
+
+def queue(store: Store, user: User, query: QueueQuery | None = None, policy: AccessPolicy | None = None,
+          queue_policy: QueuePolicy | None = None) -> dict[str, Any]:
+    """One page of cases by due date (the assessment date the panel meets for), filtered and paged in the
+    database, each flagged when overdue; with the counts the page controls need."""
     require(user, "view_queue", policy, store)
-    return [{"case_id": c.case_id, "role": c.role_title, "due": c.assessed_on, "status": c.status,
-             "recommendation": c.outcome, "version": c.latest_version, "submitted": c.created_at,
-             "decided": c.decided_at}
-            for c in sorted(store.list_cases(), key=lambda c: (c.assessed_on or date.max, c.case_id))]
+    query, queue_policy = query or QueueQuery(), queue_policy or load_queue_policy()
+    cutoff, size = _overdue_since(store, queue_policy), queue_policy.page_size
+    wanted = CaseFilter(query.statuses, query.outcomes, query.text, cutoff if query.overdue_only else None)
+    found = store.cases_page(wanted, (query.page - 1) * size, size, overdue_before=cutoff)
+    now = store.now()
+    return {"rows": [_queue_row(c, cutoff, now) for c in found.rows], "matching": found.matching,
+            "total": found.total, "page": query.page, "pages": max(1, -(-found.matching // size)),
+            "page_size": size, "overdue": found.overdue, "overdue_days": queue_policy.overdue.days_without_decision}
+
+
+def case_choices(store: Store, user: User, text: str = "", current: str | None = None, limit: int = 50,
+                 policy: AccessPolicy | None = None) -> dict[str, Any]:
+    """Case ids to choose from (those whose id or role holds `text`, by due date, at most `limit`), with the
+    current case first when it exists: a chooser never reads every case."""
+    require(user, "view_queue", policy, store)
+    found = store.cases_page(CaseFilter(text=text), 0, limit)
+    ids = [c.case_id for c in found.rows]
+    if current and current not in ids and store.case_exists(current):
+        ids.insert(0, current)
+    return {"ids": ids, "matching": found.matching, "total": found.total}
 
 
 def _latest_evaluation(store: Store, case_id: str, version: int):
@@ -322,7 +391,7 @@ def _oh_records(recorded: list[Any], rules: Rules, policy: AccessPolicy, clinica
     out = []
     for o in recorded:
         review_on = o.review_on.isoformat() if o.review_on else None
-        row = {"outcome": o.outcome, "outcome_text": outcome_words(rules.oh, o.outcome, review_on),
+        row = {"outcome": o.outcome, "outcome_text": oh_outcome_words(rules.oh, o.outcome, review_on),
                "adjustments": [rules.oh.adjustments[a].manager for a in o.adjustments],
                "review_on": o.review_on, "clinician": o.clinician, "recorded_at": o.created_at, "note": o.note,
                "status": "replaced" if o.superseded_by else "in force", "why_replacing": o.supersede_reason or ""}
@@ -390,12 +459,18 @@ def case_review(store: Store, rules: Rules, user: User, case_id: str,
     return review
 
 
-def oh_queue(store: Store, user: User, policy: AccessPolicy | None = None) -> list[dict[str, Any]]:
-    """Cases for occupational health: ids, roles and dates, and whether an OH outcome is recorded."""
+def oh_queue(store: Store, user: User, policy: AccessPolicy | None = None, text: str = "",
+             limit: int | None = None) -> list[dict[str, Any]]:
+    """Cases for occupational health by due date: ids, roles and dates, and whether an OH outcome is recorded;
+    one query. Every case by default; with `limit`, only the first `limit` whose id or role holds `text`
+    (filtered in the database), for a page that should not draw thousands of rows."""
     require(user, "view_clinical", policy, store)
+    if limit is None:
+        cases = sorted(store.list_cases(), key=lambda c: (c.assessed_on or date.max, c.case_id))
+    else:
+        cases = list(store.cases_page(CaseFilter(text=text), 0, limit).rows)
     return [{"case_id": c.case_id, "role": c.role_title, "due": c.assessed_on, "status": c.status,
-             "oh_recorded": bool(store.oh_outcomes(c.case_id))}
-            for c in sorted(store.list_cases(), key=lambda c: (c.assessed_on or date.max, c.case_id))]
+             "oh_recorded": c.oh_recorded} for c in cases]
 
 
 def oh_case(store: Store, rules: Rules, user: User, case_id: str,
@@ -553,19 +628,75 @@ def applicant_letter(store: Store, rules: Rules, user: User, case_id: str, today
 
 # --- audit ---------------------------------------------------------------------------------------------
 
-def decision_history(store: Store, user: User, policy: AccessPolicy | None = None) -> list[dict[str, Any]]:
-    """Every recorded decision; the rationales speak of the records, so each case's view is logged."""
+def outcome_words(rules: Rules) -> dict[str, str]:
+    """Every outcome a recommendation or a decision can hold, in the rule files' words (no case data)."""
+    return words.outcome_words(rules)
+
+
+def status_words() -> dict[str, str]:
+    return dict(words.STATUSES)
+
+
+def _pages(matching: int, size: int) -> int:
+    return max(1, -(-matching // size))
+
+
+def decision_history(store: Store, rules: Rules, user: User, case_text: str = "", page: int = 1,
+                     policy: AccessPolicy | None = None, per_page: int = 25) -> dict[str, Any]:
+    """One page of recorded decisions, newest first, filtered by case id in the database, in words. The
+    rationales speak of the records, so each case shown is logged as a view (only those shown)."""
+    from engine.services import auditing
+
     require(user, "view_history", policy, store)
-    rows = [_decision_row(d) for d in store.decisions()]
+    found, matching = store.decisions_page(case_text, (page - 1) * per_page, per_page)
+    rows = [_decision_row(d) for d in found]
     for case_id in sorted({r["case_id"] for r in rows}):
         store.log_access(user.username, case_id, "criminal_record", "decision history")
-    return rows
+    names = words.outcome_words(rules)
+    return {"rows": auditing.history_rows(rows, names, load_decision_policy().roles()),
+            "sentences": [auditing.history_sentence(r, names, uk_date(r["decided_on"])) for r in rows],
+            "matching": matching, "page": page, "pages": _pages(matching, per_page)}
 
 
-def access_log(store: Store, user: User, policy: AccessPolicy | None = None) -> list[dict[str, Any]]:
+class LogQuery(BaseModel):
+    """The access log's filters (applied in the database): part of a case id, one person, UK calendar days."""
+    model_config = ConfigDict(frozen=True)
+    case_text: str = ""
+    actor: str | None = None
+    since: date | None = None
+    until: date | None = None       # included
+    page: int = Field(default=1, ge=1)
+
+
+def _uk_midnight(day: date) -> datetime:
+    """The start of a calendar day in England and Wales (the store keeps UTC)."""
+    return datetime.combine(day, time.min, ZoneInfo(UK_ZONE))
+
+
+def _log_filter(query: LogQuery) -> AccessFilter:
+    until = _uk_midnight(query.until + timedelta(days=1)) if query.until else None
+    return AccessFilter(query.case_text, query.actor or None,
+                        _uk_midnight(query.since) if query.since else None, until)
+
+
+def access_log(store: Store, user: User, query: LogQuery | None = None, policy: AccessPolicy | None = None,
+               per_page: int = 50) -> dict[str, Any]:
+    """One page of the access log, newest first, filtered by case, person and days in the database."""
     require(user, "view_access_log", policy, store)
-    return [{"at": a.at, "actor": a.actor, "case_id": a.case_id, "data_kind": a.data_kind, "purpose": a.purpose}
-            for a in store.access_log()]
+    query = query or LogQuery()
+    wanted = _log_filter(query)
+    found = store.access_log(None, wanted, (query.page - 1) * per_page, per_page, newest_first=True)
+    matching = store.access_log_count(wanted)
+    return {"rows": [{"at": a.at, "person": a.actor, "case_id": a.case_id,
+                      "data_kind": words.DATA_KINDS.get(a.data_kind, a.data_kind), "purpose": a.purpose}
+                     for a in found],
+            "matching": matching, "page": query.page, "pages": _pages(matching, per_page)}
+
+
+def access_log_people(store: Store, user: User, policy: AccessPolicy | None = None) -> list[str]:
+    """Everyone who appears in the access log, for the person filter."""
+    require(user, "view_access_log", policy, store)
+    return store.access_log_actors()
 
 
 def chain_status(store: Store, user: User, policy: AccessPolicy | None = None):
@@ -573,28 +704,48 @@ def chain_status(store: Store, user: User, policy: AccessPolicy | None = None):
     return store.verify_chain()
 
 
-def replay(store: Store, user: User, mode: str, policy: AccessPolicy | None = None):
+def replay(store: Store, rules: Rules, user: User, mode: str, policy: AccessPolicy | None = None) -> dict[str, Any]:
+    """Every stored evaluation replayed; the verdicts counted in words, and those not reproduced listed."""
+    from engine.services import auditing
     from engine.store.replay import replay as run_replay
 
     require(user, "run_replay", policy, store)
-    return run_replay(store, mode=mode)
+    result = run_replay(store, mode=mode)
+    return {"mode": result.mode, "evaluations": len(result.rows), "defects": len(result.defects),
+            "summary": auditing.replay_summary(result),
+            "details": auditing.replay_details(result, words.outcome_words(rules)),
+            "csv": result.frame().to_csv(index=False).encode("utf-8")}
 
 
-def audit_report(store: Store, user: User, policy: AccessPolicy | None = None):
+def audit_report(store: Store, rules: Rules, user: User, policy: AccessPolicy | None = None) -> dict[str, Any]:
+    """The audit report: counts, its charts labelled in words, and its tables in words."""
+    from engine.services import auditing
     from engine.store.audit_report import audit_figures, build_audit_report
 
     require(user, "view_audit_report", policy, store)
     report = build_audit_report(store)
-    return report, audit_figures(report)
+    return {"cases": report.cases, "evaluations": report.evaluations, "decisions": report.decisions,
+            "figures": audit_figures(report, words.chart_names(rules)),
+            "tables": auditing.report_tables(report, words.chart_names(rules))}
 
 
-def pseudonymised_export(store: Store, user: User, out_dir: FsPath, salt: str | None = None,
-                         policy: AccessPolicy | None = None):
-    """CSV and Parquet tables with keyed pseudonyms; never the applicant's words or clinical detail."""
+def pseudonymised_export(store: Store, user: User, salt: str | None = None,
+                         policy: AccessPolicy | None = None) -> dict[str, Any]:
+    """CSV and Parquet tables with keyed pseudonyms, zipped; never the applicant's words or clinical detail.
+    A salt made here comes back as a file of its own, to keep apart from the export (never shown)."""
+    from engine.services import auditing
     from engine.store.export import export_store
 
     require(user, "export_pseudonymised", policy, store)
-    return export_store(store, out_dir, salt)
+    with tempfile.TemporaryDirectory() as tmp:
+        done = export_store(store, FsPath(tmp), salt)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in done.files:
+                z.write(f, f.name)
+    return {"zip": buffer.getvalue(), "file_name": EXPORT_ZIP,
+            "salt_file": (done.salt + "\n").encode("utf-8") if done.salt_generated else None,
+            "said": auditing.export_sentence(done.rows, EXPORT_ZIP, done.salt_generated)}
 
 
 # --- rules ---------------------------------------------------------------------------------------------

@@ -5,7 +5,10 @@ from engine.store.records import (
     DATA_KINDS,
     ROLES,
     Access,
+    AccessFilter,
     AuditEvent,
+    CaseFilter,
+    CasePage,
     CaseSummary,
     CaseVersion,
     ChainStatus,
@@ -18,5 +21,6 @@ from engine.store.records import (
     User,
 )
 
-__all__ = ["DATA_KINDS", "ROLES", "Access", "AuditEvent", "CaseSummary", "CaseVersion", "ChainStatus", "Decision",
-           "DecisionRefused", "Evaluation", "MemberView", "OhOutcome", "Store", "StoreError", "User", "open_store"]
+__all__ = ["DATA_KINDS", "ROLES", "Access", "AccessFilter", "AuditEvent", "CaseFilter", "CasePage", "CaseSummary",
+           "CaseVersion", "ChainStatus", "Decision", "DecisionRefused", "Evaluation", "MemberView", "OhOutcome",
+           "Store", "StoreError", "User", "open_store"]

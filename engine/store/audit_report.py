@@ -21,7 +21,9 @@ import html
 import io
 import itertools
 import json
+import textwrap
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +32,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from engine.store.chain import canonical, sha256
 
@@ -107,12 +110,13 @@ def _consistency(latest: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _time_to_decision(decisions: pd.DataFrame, first_created: dict[str, datetime]) -> pd.DataFrame:
-    if decisions.empty:
-        return pd.DataFrame(columns=["case_id", "decided_on", "days"])
-    started = decisions["case_id"].map(lambda c: first_created[c].date())
-    days = [(d - s).days for d, s in zip(decisions["decided_on"], started, strict=True)]
-    return pd.DataFrame({"case_id": decisions["case_id"], "decided_on": decisions["decided_on"], "days": days})
+def _time_to_decision(decided: list[Any], arrived: dict[str, datetime]) -> pd.DataFrame:
+    """Days from the case's arrival (its first version stored) to the decision being recorded: both are the
+    store's own clock, so a chair's `decided_on` set before the case was entered cannot make it negative.
+    Whole calendar days in UTC; a clock set back between two app servers is counted as 0, never below."""
+    rows = [(d.case_id, arrived[d.case_id].date(), d.created_at.date(),
+             max(0, (d.created_at.date() - arrived[d.case_id].date()).days)) for d in decided]
+    return pd.DataFrame(rows, columns=["case_id", "arrived_on", "recorded_on", "days"])
 
 
 def _time_summary(times: pd.DataFrame) -> pd.DataFrame:
@@ -125,7 +129,7 @@ def _time_summary(times: pd.DataFrame) -> pd.DataFrame:
 def build_audit_report(store: Any) -> AuditReport:
     evaluated, findings, fired_in, count = _evaluations(store)
     decided = store.decisions()
-    first_created = {c.case_id: c.created_at for c in store.list_cases()}
+    arrived = {c.case_id: c.created_at for c in store.list_cases()}
     decisions = pd.DataFrame([{"decision_id": d.id, "evaluation_id": d.evaluation_id, "case_id": d.case_id,
                                "chair": d.chair, "recommended": d.recommended, "final_outcome": d.final_outcome,
                                "agrees": bool(d.agrees), "decided_on": d.decided_on,
@@ -134,7 +138,7 @@ def build_audit_report(store: Any) -> AuditReport:
                              columns=["decision_id", "evaluation_id", "case_id", "chair", "recommended",
                                       "final_outcome", "agrees", "decided_on", "rule", "profile"])
     latest = decisions.sort_values(["decided_on", "decision_id"]).groupby("case_id").tail(1)
-    times = _time_to_decision(decisions, first_created)
+    times = _time_to_decision(decided, arrived)
     fired = pd.DataFrame([(rs, rule, n, fired_in[(rs, rule)]) for (rs, rule), n in findings.items()],
                          columns=["ruleset", "rule", "findings", "evaluations"])
     fired = fired.sort_values(["findings", "rule"], ascending=[False, True], ignore_index=True)
@@ -146,61 +150,105 @@ def build_audit_report(store: Any) -> AuditReport:
               "time_to_decision": times,
               "time_to_decision_summary": _time_summary(times),
               "consistency": _consistency(latest)}
-    return AuditReport(datetime.now().astimezone(), len(first_created), count, len(decisions), tables)
+    return AuditReport(datetime.now().astimezone(), len(arrived), count, len(decisions), tables)
 
 
-def _figure(title: str) -> tuple[Figure, Any]:
-    fig = Figure(figsize=(7, 4), layout="constrained")
+# Chart titles and axis titles, in words; the time-to-decision title says what is measured, from what to what.
+TIME_TITLE = "Time to decision: days from the case's arrival to the decision being recorded"
+DECISIONS_AXIS = "Number of decisions"
+RATE_AXIS = "Share of decisions that overrode the recommendation"
+WRAP = 38       # characters per line of a bar's label (rule titles are sentences)
+
+
+def _figure(title: str, height: float = 4.5) -> tuple[Figure, Any]:
+    fig = Figure(figsize=(8, height), layout="constrained")
     FigureCanvasAgg(fig)   # PNG through Agg, whatever backend the caller's process uses
     ax = fig.add_subplot()
-    ax.set_title(title)
+    ax.set_title(textwrap.fill(title, 70))
     return fig, ax
 
 
 def _empty(ax: Any) -> None:
-    ax.text(0.5, 0.5, "no decisions yet", ha="center", va="center", transform=ax.transAxes)
+    ax.text(0.5, 0.5, "No decisions recorded yet", ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
 
 
-def _bars(title: str, table: pd.DataFrame, label: str, value: str, xlabel: str) -> Figure:
-    fig, ax = _figure(title)
+def _label(code: Any, names: Mapping[str, str]) -> str:
+    text = str(code)
+    return textwrap.fill(names.get(text, text.replace("_", " ")), WRAP)
+
+
+def _height(labels: list[str]) -> float:
+    """Inches for a bar chart whose labels (wrapped to several lines) must not overlap."""
+    return max(4.5, 1.4 + 0.2 * sum(label.count("\n") + 1.6 for label in labels))
+
+
+def _bars(title: str, table: pd.DataFrame, label: str, value: str, xlabel: str, ylabel: str,
+          names: Mapping[str, str], rate: bool = False) -> Figure:
+    shown = table.head(TOP_RULES).iloc[::-1]
+    labels = [_label(v, names) for v in shown[label]]
+    fig, ax = _figure(title, _height(labels))
     if table.empty:
         _empty(ax)
         return fig
-    shown = table.head(TOP_RULES).iloc[::-1]
-    ax.barh(shown[label].astype(str), shown[value])
+    ax.barh(labels, shown[value])
     ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if rate:     # a share: 0 % to 100 %, never "0.25"
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    else:        # a count: whole numbers only
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return fig
 
 
-def audit_figures(report: AuditReport) -> dict[str, Figure]:
-    t = report.tables
-    fig, ax = _figure("Outcomes: recommended and decided")
-    if t["outcomes"].empty:
+def _outcomes_figure(outcomes: pd.DataFrame, names: Mapping[str, str]) -> Figure:
+    labels = [_label(o, names) for o in outcomes["outcome"]]
+    fig, ax = _figure("Outcomes: how often each was recommended and decided", _height(labels))
+    if outcomes.empty:
         _empty(ax)
-    else:
-        x = range(len(t["outcomes"]))
-        ax.bar([i - 0.2 for i in x], t["outcomes"]["recommended"], width=0.4, label="recommended")
-        ax.bar([i + 0.2 for i in x], t["outcomes"]["decided"], width=0.4, label="decided")
-        ax.set_xticks(list(x), t["outcomes"]["outcome"], rotation=20, ha="right")
-        ax.set_ylabel("decisions")
-        ax.legend()
-    figures = {"outcomes": fig,
-               "overrides_by_chair": _bars("Override rate per chair", t["overrides_by_chair"], "chair",
-                                           "override_rate", "share of decisions overriding the recommendation"),
-               "overrides_by_rule": _bars("Override rate per recommendation rule", t["overrides_by_rule"], "rule",
-                                          "override_rate", "share of decisions overriding the recommendation"),
-               "rules_fired": _bars(f"Rules that fire most (top {TOP_RULES})", t["rules_fired"], "rule",
-                                    "findings", "findings in stored reports")}
-    fig, ax = _figure("Time to decision")
-    if t["time_to_decision"].empty:
+        return fig
+    y = list(range(len(outcomes)))[::-1]
+    ax.barh([i + 0.2 for i in y], outcomes["recommended"], height=0.4, label="Recommended by the rules")
+    ax.barh([i - 0.2 for i in y], outcomes["decided"], height=0.4, label="Decided by the panel")
+    ax.set_yticks(y, labels)
+    ax.set_xlabel(DECISIONS_AXIS)
+    ax.set_ylabel("Outcome")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend()
+    return fig
+
+
+def _time_figure(times: pd.DataFrame) -> Figure:
+    fig, ax = _figure(TIME_TITLE)
+    if times.empty:
         _empty(ax)
-    else:
-        ax.hist(t["time_to_decision"]["days"], bins=min(30, max(5, len(t["time_to_decision"]) // 5)))
-        ax.set_xlabel("days from the case's first version to the decision")
-        ax.set_ylabel("decisions")
-    figures["time_to_decision"] = fig
-    return figures
+        return fig
+    days = times["days"].astype(int)
+    step = max(1, -(-(int(days.max()) + 1) // 30))            # at most 30 bars, each a whole number of days
+    edges = [k * step - 0.5 for k in range(int(days.max()) // step + 2)]   # a bar over its days, not between
+    ax.hist(days, bins=edges, edgecolor="white")
+    ax.set_xlabel("Days from arrival to decision")
+    ax.set_ylabel(DECISIONS_AXIS)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    return fig
+
+
+def audit_figures(report: AuditReport, names: Mapping[str, str] | None = None) -> dict[str, Figure]:
+    """The charts, labelled in words: `names` gives the words for outcome codes and rule ids (from the rule
+    files; engine/services/words.py), so no chart shows a code."""
+    t, names = report.tables, names or {}
+    return {
+        "outcomes": _outcomes_figure(t["outcomes"], names),
+        "overrides_by_chair": _bars("Override rate per chair", t["overrides_by_chair"], "chair", "override_rate",
+                                    RATE_AXIS, "Chair", names, rate=True),
+        "overrides_by_rule": _bars("Override rate per recommendation rule", t["overrides_by_rule"], "rule",
+                                   "override_rate", RATE_AXIS, "Rule that gave the recommendation", names, rate=True),
+        "rules_fired": _bars(f"The rules that fire most (top {TOP_RULES})", t["rules_fired"], "rule", "findings",
+                             "Number of findings in the stored reports", "Rule", names),
+        "time_to_decision": _time_figure(t["time_to_decision"]),
+    }
 
 
 def _png(fig: Figure) -> bytes:
@@ -211,9 +259,9 @@ def _png(fig: Figure) -> bytes:
 
 TITLES = {"outcomes": "Outcome distribution", "recommended_vs_decided": "Recommended (rows) against decided",
           "overrides_by_chair": "Override rate per chair", "overrides_by_rule": "Override rate per recommendation rule",
-          "rules_fired": "The rules that fire most", "time_to_decision": "Time to decision, per decision",
-          "time_to_decision_summary": "Time to decision", "consistency":
-          "Consistency: similar cases (same factor profile) with different final decisions"}
+          "rules_fired": "The rules that fire most", "time_to_decision": f"{TIME_TITLE}, per decision",
+          "time_to_decision_summary": "Time to decision (days from arrival to the decision being recorded)",
+          "consistency": "Consistency: similar cases (same factor profile) with different final decisions"}
 
 
 def _html(report: AuditReport, images: dict[str, bytes]) -> str:
@@ -225,7 +273,8 @@ def _html(report: AuditReport, images: dict[str, bytes]) -> str:
              f"{report.evaluations} evaluations, {report.decisions} decisions.</p>"]
     for name, png in images.items():
         parts.append(f"<h2>{html.escape(TITLES.get(name, name))} (chart)</h2>"
-                     f"<img alt='{html.escape(name)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'>")
+                     f"<img alt='{html.escape(TITLES.get(name, name))}' "
+                     f"src='data:image/png;base64,{base64.b64encode(png).decode()}'>")
     for name, table in report.tables.items():
         index = name == "recommended_vs_decided"
         parts.append(f"<h2>{html.escape(TITLES[name])}</h2>" + table.to_html(index=index, escape=True, border=0))
@@ -233,7 +282,7 @@ def _html(report: AuditReport, images: dict[str, bytes]) -> str:
     return "\n".join(parts)
 
 
-def write_audit_report(report: AuditReport, out_dir: Path) -> list[Path]:
+def write_audit_report(report: AuditReport, out_dir: Path, names: Mapping[str, str] | None = None) -> list[Path]:
     """Each table as CSV, each chart as PNG, and index.html with all of them (images embedded)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -242,7 +291,7 @@ def write_audit_report(report: AuditReport, out_dir: Path) -> list[Path]:
         path = out_dir / f"{name}.csv"
         table.to_csv(path, index=name == "recommended_vs_decided")
         written.append(path)
-    images = {name: _png(fig) for name, fig in audit_figures(report).items()}
+    images = {name: _png(fig) for name, fig in audit_figures(report, names).items()}
     for name, png in images.items():
         path = out_dir / f"{name}.png"
         path.write_bytes(png)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.store.base import StoreBase, required_text
+from engine.store.case_list import all_cases, case_page
 from engine.store.chain import canonical, sha256
-from engine.store.records import CaseSummary, CaseVersion, StoreError
-from engine.store.schema import CasePayloadRow, CaseVersionRow, DecisionRow, EvaluationRow, RulesSnapshotRow
+from engine.store.records import CaseFilter, CasePage, CaseSummary, CaseVersion, StoreError
+from engine.store.schema import CasePayloadRow, CaseVersionRow, RulesSnapshotRow
 
 
 def _assessed_on(data: dict[str, Any]) -> date | None:
@@ -28,14 +29,6 @@ def _assessed_on(data: dict[str, Any]) -> date | None:
 def _version(row: CaseVersionRow, payload: str | None) -> CaseVersion:
     return CaseVersion(row.case_id, row.version, row.created_at, row.created_by, row.reason, row.content_hash,
                        json.loads(payload) if payload is not None else None)
-
-
-def _summary(row: CaseVersionRow, first: CaseVersionRow, latest: EvaluationRow | None,
-             decision: DecisionRow | None) -> CaseSummary:
-    status = "decided" if decision else ("evaluated" if latest else "new")
-    outcome = decision.final_outcome if decision else (latest.outcome if latest else None)
-    return CaseSummary(row.case_id, row.version, row.role_title, row.assessed_on, status, outcome, first.created_at,
-                       decision.created_at if decision else None)
 
 
 class CaseMethods(StoreBase):
@@ -73,6 +66,10 @@ class CaseMethods(StoreBase):
             payload = s.get(CasePayloadRow, row.id)
             return _version(row, payload.data if payload else None)
 
+    def case_exists(self, case_id: str) -> bool:
+        with self.reading() as s:
+            return s.scalar(select(CaseVersionRow.id).where(CaseVersionRow.case_id == case_id).limit(1)) is not None
+
     def case_versions(self, case_id: str) -> list[CaseVersion]:
         with self.reading() as s:
             rows = s.execute(select(CaseVersionRow, CasePayloadRow.data).outerjoin(CasePayloadRow)
@@ -80,15 +77,16 @@ class CaseMethods(StoreBase):
             return [_version(row, data) for row, data in rows]
 
     def list_cases(self) -> list[CaseSummary]:
+        """Every case, by case id (the audit report and the export read them all; screens read pages)."""
         with self.reading() as s:
-            versions: dict[str, list[CaseVersionRow]] = {}
-            for row in s.scalars(select(CaseVersionRow).order_by(CaseVersionRow.case_id, CaseVersionRow.version)):
-                versions.setdefault(row.case_id, []).append(row)
-            latest = {e.case_id: e for e in s.scalars(select(EvaluationRow).order_by(EvaluationRow.id))}
-            decided = {d.evaluation_id: d for d in s.scalars(select(DecisionRow))}
-            return [_summary(rows[-1], rows[0], latest.get(case_id),
-                             decided.get(latest[case_id].id) if case_id in latest else None)
-                    for case_id, rows in versions.items()]
+            return all_cases(s)
+
+    def cases_page(self, wanted: CaseFilter | None = None, offset: int = 0, limit: int = 25,
+                   overdue_before: datetime | None = None) -> CasePage:
+        """One page of the cases `wanted` matches, by due date then case id, filtered and counted in SQL; with
+        `overdue_before`, also the count of cases not decided that arrived before it (whatever the filter)."""
+        with self.reading() as s:
+            return case_page(s, wanted or CaseFilter(), offset, limit, overdue_before)
 
     def save_rules_snapshot(self, version: str, files: dict[str, str], actor: str = "system") -> None:
         required_text("version", version, "a rules snapshot needs the rules version")

@@ -38,6 +38,7 @@ class _Strict(BaseModel):
 class OutcomePolicy(_Strict):
     favourable: bool
     withdraws_offer: bool
+    label: str | None = None    # the words for an outcome the rules never recommend (wording.yaml names the rest)
 
 
 class Panel(_Strict):

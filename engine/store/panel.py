@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.case.loader import case_from_data
@@ -19,6 +19,7 @@ from engine.store.records import (
     DATA_KINDS,
     EVENT_KINDS,
     Access,
+    AccessFilter,
     Decision,
     DecisionRefused,
     MemberView,
@@ -72,6 +73,20 @@ def _oh(r: OhOutcomeRow, superseded_by: int | None = None) -> OhOutcome:
 
 def _access(r: AccessRow) -> Access:
     return Access(r.id, r.at, r.actor, r.case_id, r.data_kind, r.purpose)
+
+
+def _access_filtered(query: Select, case_id: str | None, wanted: AccessFilter) -> Select:
+    if case_id is not None:
+        query = query.where(AccessRow.case_id == case_id)
+    if wanted.case_text.strip():    # autoescape: a % or _ typed is that character, not a wildcard
+        query = query.where(func.lower(AccessRow.case_id).contains(wanted.case_text.strip().lower(), autoescape=True))
+    if wanted.actor:
+        query = query.where(AccessRow.actor == wanted.actor)
+    if wanted.since is not None:
+        query = query.where(AccessRow.at >= wanted.since)
+    if wanted.until is not None:
+        query = query.where(AccessRow.at < wanted.until)
+    return query
 
 
 def _evaluation_row(s: Session, evaluation_id: int) -> EvaluationRow:
@@ -344,9 +359,33 @@ class PanelMethods(StoreBase):
             s.flush()
             self.event(s, who, "access.log", "access", str(row.id), row.record(), at=row.at)
 
-    def access_log(self, case_id: str | None = None) -> list[Access]:
-        query = select(AccessRow).order_by(AccessRow.id)
-        if case_id is not None:
-            query = query.where(AccessRow.case_id == case_id)
+    def access_log(self, case_id: str | None = None, wanted: AccessFilter | None = None, offset: int = 0,
+                   limit: int | None = None, newest_first: bool = False) -> list[Access]:
+        """The access log (one case's, given `case_id`), filtered by `wanted` and paged in SQL."""
+        query = _access_filtered(select(AccessRow), case_id, wanted or AccessFilter())
+        order = AccessRow.id.desc() if newest_first else AccessRow.id
+        query = query.order_by(order).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
         with self.reading() as s:
             return [_access(r) for r in s.scalars(query)]
+
+    def access_log_count(self, wanted: AccessFilter | None = None) -> int:
+        with self.reading() as s:
+            query = _access_filtered(select(func.count(AccessRow.id)), None, wanted or AccessFilter())
+            return s.scalar(query) or 0
+
+    def access_log_actors(self) -> list[str]:
+        """Everyone who appears in the access log, for a filter's choices."""
+        with self.reading() as s:
+            return list(s.scalars(select(AccessRow.actor).distinct().order_by(AccessRow.actor)))
+
+    def decisions_page(self, case_text: str = "", offset: int = 0, limit: int = 25) -> tuple[list[Decision], int]:
+        """Recorded decisions, newest first, whose case id holds `case_text`; one page and the count."""
+        query = select(DecisionRow)
+        if case_text.strip():
+            query = query.where(func.lower(DecisionRow.case_id).contains(case_text.strip().lower(), autoescape=True))
+        with self.reading() as s:
+            count = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+            rows = s.scalars(query.order_by(DecisionRow.id.desc()).offset(offset).limit(limit))
+            return [_decision(r) for r in rows], count

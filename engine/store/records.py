@@ -62,8 +62,33 @@ class CaseSummary:
     assessed_on: date | None
     status: str
     outcome: str | None
-    created_at: datetime
+    created_at: datetime            # the case's arrival: its first version stored
     decided_at: datetime | None
+    oh_recorded: bool = False       # an OH outcome is recorded on the case
+
+
+# A case's status in the queue: no evaluation yet, evaluated, or the latest evaluation decided.
+CASE_STATUSES = ("new", "evaluated", "decided")
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases a queue shows; every test runs in the database (engine/store/case_list.py).
+
+    `arrived_before`: only cases not yet decided that arrived (first version stored) before this moment,
+    i.e. the overdue ones for a cut-off the caller works out from its policy."""
+    statuses: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    text: str = ""                  # in the case id or the role title, any case
+    arrived_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: tuple[CaseSummary, ...]
+    matching: int                   # cases the filter matches, on every page
+    total: int                      # cases in the store
+    overdue: int | None = None      # cases in the store not decided that arrived before the cut-off asked for
 
 
 @dataclass(frozen=True)
@@ -136,6 +161,16 @@ class Access:
     case_id: str
     data_kind: str
     purpose: str
+
+
+@dataclass(frozen=True)
+class AccessFilter:
+    """Which access-log rows to read; every test runs in the database. `case_text` matches part of the case
+    id, any case; `since` and `until` bound `at` (since included, until excluded)."""
+    case_text: str = ""
+    actor: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,21 @@ from panel_ui import session
 CACHE = "review_cache"
 
 
+CHOICES = 50     # cases a chooser offers at a time: the store is never read whole to fill a list
+
+
 def choose_case(user, label: str = "Case") -> str | None:
-    cases = [row["case_id"] for row in access.queue(session.store(), user)]
-    if not cases:
-        st.info("No cases yet.")
-        return None
+    """A case to open: the one chosen in the queue, or one found by part of its id or role (in the database)."""
     current = st.session_state.get("case_id")
+    find = st.text_input("Find a case by part of its id or role", key="case_find")
+    found = access.case_choices(session.store(), user, find, current, CHOICES)
+    cases = found["ids"]
+    if not cases:
+        st.info("No cases match." if find else "No cases yet.")
+        return None
+    if found["matching"] > CHOICES:
+        st.caption(f"The first {CHOICES} of {found['matching']:,} cases by due date; type more of the id to find "
+                   f"another.")
     index = cases.index(current) if current in cases else 0
     picked = st.selectbox(label, cases, index=index, key="case_pick")
     st.session_state["case_id"] = picked

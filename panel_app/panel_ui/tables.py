@@ -1,6 +1,6 @@
 """Tables as people read them: column headings in words (the data keeps its keys, so filters and tests
-still use them), vocabulary words without underscores, dates as "22 Nov 2026" and moments in UK time
-to the minute, and a sentence instead of an empty grid."""
+still use them), vocabulary words without underscores, dates as "22 November 2026" (the UK long form) and
+moments in UK time to the minute, and a sentence instead of an empty grid."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from engine.case.dates import uk_date
+
 WORD = re.compile(r"[a-z0-9]+(_[a-z0-9]+)+")    # a vocabulary word: appoint_with_safeguards
-DAY = "D MMM YYYY"
-MOMENT = "D MMM YYYY, HH:mm"
+DAY = "D MMMM YYYY"
+MOMENT = "D MMMM YYYY, HH:mm"
 ZONE = "Europe/London"      # the panels meet in England and Wales; the store keeps UTC
 # Headings for the keys the store, the engine and the audit tables use; other keys get their words.
 HEADINGS = {
@@ -68,9 +70,13 @@ def readable(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.Da
     return out
 
 
+ROW_PX = 35         # a grid row's height in pixels (Streamlit's default), for a grid that shows all its rows
+
+
 def grid(rows: pd.DataFrame | list[Mapping[str, Any]], columns: Iterable[str] | None = None, *,
-         empty: str = "Nothing yet.", key: str | None = None, wide: Iterable[str] = ()) -> None:
-    """An interactive table with human headings and formats, or the `empty` sentence."""
+         empty: str = "Nothing yet.", key: str | None = None, wide: Iterable[str] = (), whole: bool = False) -> None:
+    """An interactive table with human headings and formats, or the `empty` sentence; `whole`: tall enough
+    for every row (a page of a longer list), not a scrolling window of ten."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if frame.empty:
         st.info(empty)
@@ -79,7 +85,8 @@ def grid(rows: pd.DataFrame | list[Mapping[str, Any]], columns: Iterable[str] | 
     config = {str(k): _column(str(k), frame[k]) for k in frame.columns}
     for k in wide:
         config[k] = st.column_config.TextColumn(heading(k), width="large")
-    st.dataframe(frame, hide_index=True, column_config=config, key=key)
+    height = ROW_PX * (len(frame) + 1) + 3 if whole else "auto"
+    st.dataframe(frame, hide_index=True, column_config=config, key=key, height=height)
 
 
 def table(rows: list[Mapping[str, Any]], columns: Mapping[str, str], *, empty: str = "Nothing yet.") -> None:
@@ -106,7 +113,7 @@ def day(value: date | str | None) -> str:
     if value is None:
         return ""
     parsed = _iso_day(value)
-    return f"{parsed.day} {parsed:%b %Y}" if parsed else str(value)
+    return uk_date(parsed) if parsed else str(value)
 
 
 def _iso_day(value: Any) -> date | None:
@@ -125,4 +132,4 @@ def as_date(value: Any) -> date | None:
 
 def moment(value: datetime) -> str:
     local = pd.Timestamp(value).tz_convert(ZONE) if value.tzinfo else pd.Timestamp(value)
-    return f"{local.day} {local:%b %Y, %H:%M}"
+    return f"{uk_date(local.date())}, {local:%H:%M}"

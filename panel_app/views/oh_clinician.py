@@ -15,14 +15,19 @@ from panel_ui.text import plain
 
 from engine.services import access
 
+SHOWN = 50      # cases listed at once: the rest are found by typing (the list is filtered in the database)
+
 user = session.signed_in()
 st.title("Occupational health")
+find = st.text_input("Find a case by part of its id or role", key="oh_find")
 try:
-    cases = access.oh_queue(session.store(), user)
+    cases = access.oh_queue(session.store(), user, text=find, limit=SHOWN)
 except access.AccessDenied as exc:
     session.refused(exc)
     st.stop()
 
+if len(cases) == SHOWN:
+    st.caption(f"The first {SHOWN} cases by due date; type part of a case id or role to find others.")
 grid([{"case": c["case_id"], "role": c["role"], "due": as_date(c["due"]), "status": c["status"],
        "OH outcome recorded": c["oh_recorded"]} for c in cases], empty="No cases yet.")
 case_id = st.selectbox("Case", [c["case_id"] for c in cases], key="oh_case_pick")

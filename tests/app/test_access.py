@@ -92,7 +92,7 @@ def test_case_review_logs_criminal_record_and_health_views(seeded: Seeded):
     ("demo-chair", lambda s, r, u: access.oh_case(s, r, u, MARKER_CASE)),
     ("demo-steward", lambda s, r, u: access.case_review(s, r, u, MARKER_CASE)),
     ("demo-oh", lambda s, r, u: access.case_review(s, r, u, MARKER_CASE)),
-    ("demo-member", lambda s, r, u: access.replay(s, u, "current")),
+    ("demo-member", lambda s, r, u: access.replay(s, r, u, "current")),
     ("demo-steward", lambda s, r, u: access.queue(s, u)),
 ])
 def test_reads_refused_and_the_refusal_logged(seeded: Seeded, name, call):

@@ -231,10 +231,11 @@ def test_new_case_upload_names_the_line(seeded: Seeded):
 
 def test_auditor_history_replay_report_and_export(seeded: Seeded):
     at = seeded.app("demo-auditor", "views/auditor.py")
+    at.button(key="chain_run").click().run()
     assert any("Audit chain verified" in s for s in texts(at.success))
     assert "C-DEMO-005" in at.dataframe[0].value["case_id"].tolist()
     at.button(key="replay_run").click().run()
-    assert any("replayed under at-decision" in m for m in texts(at.markdown))
+    assert any("replayed under the rules then in force" in m for m in texts(at.markdown))
     assert not any("not reproduced" in e for e in texts(at.error))
     at.button(key="report_run").click().run()
     assert len(at.get("image")) == 5, "one chart per figure of the audit report"

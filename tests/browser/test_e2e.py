@@ -57,7 +57,9 @@ def test_review_decide_and_audit(page, figure):
 
     sign_in(page, "demo-auditor")
     go(page, "Auditor")
+    page.get_by_role("button", name="Verify the audit chain").click()
     page.get_by_text("Audit chain verified").wait_for()
+    page.get_by_role("tab", name="Decision history", exact=True).click()
     entry = page.get_by_text(f"{CASE} on", exact=False)
     entry.first.wait_for()
     assert "demo-chair agreed" in entry.first.inner_text()

@@ -48,8 +48,8 @@ def tab(page, name: str) -> None:
 
 def queue(page, role: str, name: str) -> None:
     cases = len(list(DEMO_DIR.glob("*.yaml")))
-    page.get_by_text(f"{cases - 1} of {cases} cases, by due date").wait_for()   # the decided one filtered out
-    grid_drawn(page)
+    page.get_by_text(f"Cases 1 to {cases - 1} of {cases - 1} matching ({cases} in all), by due date").wait_for()
+    grid_drawn(page)                                                            # the decided one filtered out
     shot(page, name)
 
 
@@ -119,10 +119,14 @@ def occupational_health(page, role: str, name: str) -> None:
 
 
 def auditor(page, role: str, name: str) -> None:
-    page.get_by_text(re.compile(r"Audit chain verified: \d+ events")).wait_for()
+    page.get_by_role("button", name="Verify the audit chain").click()
+    page.get_by_text(re.compile(r"Audit chain verified: [\d,]+ events")).wait_for()
+    settle(page)
+    shot(page, name)
+    tab(page, "Decision history")
     page.get_by_text(f"{DECIDED_CASE} on").first.wait_for()
     grid_drawn(page)
-    shot(page, name)
+    shot(page, f"{name}-history")
     tab(page, "Replay")
     page.get_by_role("button", name="Replay every decision").click()
     page.get_by_text(re.compile(r"evaluations replayed under")).wait_for()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from store_cases import PANEL_ABSENT
 from engine.cli.main import main
 from engine.report.rulebase import Rules
 from engine.services.casebank import split_expect
+from engine.services.words import chart_names
 from engine.store import Store
 from engine.store.audit_report import REMOVED, audit_figures, build_audit_report, write_audit_report
 from engine.store.retention import apply_retention
@@ -43,6 +44,7 @@ def decided(store: Store, rules: Rules, clock) -> dict[str, int]:
             submit_case(store, rules, version, "demo-steward", "casebank case")
             ids[version["case_id"]] = evaluate_case(store, rules, version["case_id"], "demo-steward").id
     for case_id, (chair, final, on) in DECISIONS.items():
+        clock.at = datetime.combine(on, time(9, 0), UTC)       # the decision is recorded on the day it is made
         recommended = store.evaluation(ids[case_id]).outcome
         store.record_decision(ids[case_id], chair, final, final == recommended, "The panel's reasons.", on,
                               "Discussed the record with the applicant.", chair, absences=PANEL_ABSENT)
@@ -74,6 +76,19 @@ def test_outcomes_and_time_to_decision(store: Store, decided: dict[str, int]) ->
     assert report.tables["time_to_decision_summary"]["median_days"].iloc[0] == 17.5
 
 
+def test_time_to_decision_is_never_negative(store: Store, rules: Rules, clock) -> None:
+    """A decision dated (decided_on) before the case was entered still counts from arrival to recording."""
+    clock.at = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    data, _, _ = split_expect(FRAMEWORK / FILES["CB-F-004"])
+    submit_case(store, rules, data, "demo-steward", "entered after the panel met")
+    evaluation = evaluate_case(store, rules, "CB-F-004", "demo-steward")
+    clock.at = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    store.record_decision(evaluation.id, "demo-chair-a", evaluation.outcome, True, "The panel's reasons.",
+                          date(2026, 2, 1), None, "demo-chair-a", absences=PANEL_ABSENT)
+    times = build_audit_report(store).tables["time_to_decision"]
+    assert times[["arrived_on", "recorded_on", "days"]].values.tolist() == [[date(2026, 3, 1), date(2026, 3, 3), 2]]
+
+
 def test_rules_fired_count_the_stored_findings(store: Store, decided: dict[str, int]) -> None:
     report = build_audit_report(store)
     expected = Counter((f["ruleset"], f["rule"]) for e in decided.values()
@@ -101,6 +116,32 @@ def test_decisions_still_count_after_retention(store: Store, decided: dict[str, 
     assert report.tables["overrides_by_rule"]["rule"].tolist() == [REMOVED]
     assert report.tables["consistency"].empty
     assert report.tables["overrides_by_chair"]["overrides"].sum() == 1
+
+
+def _tick_texts(fig: Figure) -> list[str]:
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    return [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+
+
+def test_charts_are_labelled_in_words_with_whole_number_counts(store: Store, decided: dict[str, int],
+                                                               rules: Rules) -> None:
+    names = chart_names(rules)
+    figures = audit_figures(build_audit_report(store), names)
+    for fig in figures.values():
+        ax = fig.axes[0]
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+        assert not any("_" in t for t in _tick_texts(fig)), _tick_texts(fig)   # no outcome code or rule id
+    outcomes = _tick_texts(figures["outcomes"])
+    assert "Appoint with safeguards" in outcomes and "A full panel discussion with the\napplicant" in outcomes
+    for name in ("outcomes", "rules_fired", "time_to_decision"):
+        counts = [t.replace("\u2212", "-") for t in (_tick_texts(figures[name]))]
+        numbers = [float(t) for t in counts if t.replace("-", "").replace(".", "").isdigit()]
+        assert numbers and all(n == int(n) for n in numbers), (name, counts)      # never "0.25 decisions"
+    assert all(t.endswith("%") for t in _tick_texts(figures["overrides_by_chair"]) if t[:1].isdigit())
+    assert "arrival" in figures["time_to_decision"].axes[0].get_title()
+    rule = store.evaluation(decided["CB-F-001"]).report["recommendation"]["rule"]
+    assert any(names[rule][:20] in t.replace("\n", " ") for t in _tick_texts(figures["overrides_by_rule"]))
 
 
 def test_files_charts_and_the_html_page(store: Store, decided: dict[str, int], tmp_path: Path) -> None:

@@ -11,9 +11,15 @@ from engine.cli.main import main, parser
 from engine.store import open_store
 
 
-def _cli(monkeypatch, capsys, argv: list[str], stdin: str = "") -> tuple[int, str, str]:
-    """The command's handler as main() calls it, less the loading of the rules it does not read."""
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _cli(monkeypatch, capsys, argv: list[str], stdin: str = "", tty: bool = False) -> tuple[int, str, str]:
+    """The command's handler as main() calls it, less the loading of the rules it does not read; `tty`: as if
+    typed at a terminal."""
+    monkeypatch.setattr("sys.stdin", (_Terminal if tty else io.StringIO)(stdin))
     args = parser().parse_args(argv)
     code = args.func(args, None)
     out, err = capsys.readouterr()
@@ -44,10 +50,11 @@ def test_users_add_list_disable(store_url, monkeypatch, capsys):
 def test_password_is_prompted_twice(store_url, monkeypatch, capsys):
     answers = iter(["first try", "second try"])
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
-    code, _, err = _cli(monkeypatch, capsys, ["users", "add", "demo-oh", "--role", "oh_clinician", "--db", store_url])
+    add = ["users", "add", "demo-oh", "--role", "oh_clinician", "--db", store_url]
+    code, _, err = _cli(monkeypatch, capsys, add, tty=True)
     assert (code, err) == (2, "fairchance: password: the two entries differ\n")
     monkeypatch.setattr("getpass.getpass", lambda prompt: "same twice")
-    assert _cli(monkeypatch, capsys, ["users", "add", "demo-oh", "--role", "oh_clinician", "--db", store_url])[0] == 0
+    assert _cli(monkeypatch, capsys, add, tty=True)[0] == 0
 
 
 def test_refusals_are_one_clear_line(store_url, monkeypatch, capsys):
