@@ -1,6 +1,6 @@
 """Tables as people read them: column headings in words (the data keeps its keys, so filters and tests
-still use them), vocabulary words without underscores, dates as "22 Nov 2026" and moments in UK time
-to the minute, and a sentence instead of an empty grid."""
+still use them), vocabulary words without underscores, dates as "22 November 2026" (the UK long form) and
+moments in UK time to the minute, and a sentence instead of an empty grid."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from engine.case.dates import uk_date
+
 WORD = re.compile(r"[a-z0-9]+(_[a-z0-9]+)+")    # a vocabulary word: appoint_with_safeguards
-DAY = "D MMM YYYY"
-MOMENT = "D MMM YYYY, HH:mm"
+DAY = "D MMMM YYYY"
+MOMENT = "D MMMM YYYY, HH:mm"
 ZONE = "Europe/London"      # the panels meet in England and Wales; the store keeps UTC
 # Headings for the keys the store, the engine and the audit tables use; other keys get their words.
 HEADINGS = {
@@ -106,7 +108,7 @@ def day(value: date | str | None) -> str:
     if value is None:
         return ""
     parsed = _iso_day(value)
-    return f"{parsed.day} {parsed:%b %Y}" if parsed else str(value)
+    return uk_date(parsed) if parsed else str(value)
 
 
 def _iso_day(value: Any) -> date | None:
@@ -125,4 +127,4 @@ def as_date(value: Any) -> date | None:
 
 def moment(value: datetime) -> str:
     local = pd.Timestamp(value).tz_convert(ZONE) if value.tzinfo else pd.Timestamp(value)
-    return f"{local.day} {local:%b %Y, %H:%M}"
+    return f"{uk_date(local.date())}, {local:%H:%M}"

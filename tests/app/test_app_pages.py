@@ -210,8 +210,8 @@ def test_views_write_the_access_log_once_per_visit(seeded: Seeded):
 def test_new_case_form_shows_problems_next_to_fields_then_stores(seeded: Seeded):
     at = seeded.app("demo-chair", "views/new_case.py")
     at.text_input(key="nc_case_id").input("C-FORM-001")
-    at.button(key="FormSubmitter:new_case-Validate and submit").click().run()
-    assert any(e.startswith("applicant.date_of_birth") for e in texts(at.error))
+    at.button(key="ncb_submit").click().run()
+    assert any(e.startswith("Date of birth: This is needed") for e in texts(at.error))
     assert "C-FORM-001" not in [c.case_id for c in seeded.store.list_cases()]
 
 
