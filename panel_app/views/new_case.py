@@ -17,7 +17,7 @@ from panel_ui.labels import GROUPS, chooser, label
 from panel_ui.text import plain
 from panel_ui.wording import problem_words
 
-from engine.files.problems import InputError, Path, Problem
+from engine.files.problems import InputError, Path, Problem, path_text
 from engine.files.yaml_lines import parse, parse_json
 from engine.services import access
 
@@ -236,12 +236,18 @@ def submit_form() -> None:
         del st.session_state[key]       # stored: the form starts afresh for the next case
 
 
+def _in_file(p: Problem) -> str:
+    """A file's problem with its line and field path: the person fixing a file edits those, so they are named."""
+    where = f"{p.file}, line {p.line}" if p.line else p.file
+    return f"{where}, {path_text(p.path)}: {p.message}"
+
+
 def submit_file(name: str, text: str) -> None:
     try:
         data, lines = (parse_json if name.endswith(".json") else parse)(text, name)
         done = _store(data, name, lines)
     except InputError as exc:
-        st.session_state[PROBLEMS] = {"source": name, "items": [str(p) for p in exc.problems]}
+        st.session_state[PROBLEMS] = {"source": name, "items": [_in_file(p) for p in exc.problems]}
         return
     _stored(done)
 
