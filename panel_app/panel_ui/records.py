@@ -1,5 +1,8 @@
 """The case review's rows in the rules' words: a record's kind, offence category and spent day, the dates of
-change with the recommendation then, and the rules an evaluation ran under, by date (the hash is for audit)."""
+change with the recommendation then, and the rules an evaluation ran under, by date (the hash is for audit).
+
+Dates go into the grids as text ("9 September 2002"), not as dates: a grid draws a formatted date on its canvas,
+but the table it keeps for screen readers holds the raw value, which would read 2002-09-09."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 
 from engine.report.rulebase import Rules
 from panel_ui.labels import label
-from panel_ui.tables import as_date, day
+from panel_ui.tables import day
 from panel_ui.wording import dates_in_words
 
 DECLARED = {True: "yes", False: "no", None: "not recorded"}
@@ -25,7 +28,7 @@ def spent_words(value: Any) -> str:
 def record_row(item: dict[str, Any], rules: Rules) -> dict[str, Any]:
     record, result = item["case"], item["result"] or {}
     category = label(rules, "category", record.get("offence_category"))
-    return {"record": record["id"], "kind": label(rules, "kind", record["kind"]), "date": as_date(record["date"]),
+    return {"record": record["id"], "kind": label(rules, "kind", record["kind"]), "date": day(record["date"]),
             "offence": record.get("offence") or category, "category": category,
             "spent on": spent_words(result.get("spent_on")) if result else "not assessed",
             "badges": ", ".join(b["badge"] for b in item["badges"]),
@@ -37,7 +40,7 @@ def record_rows(items: list[dict[str, Any]], rules: Rules) -> list[dict[str, Any
 
 
 def change_rows(changes: list[dict[str, Any]], rules: Rules) -> list[dict[str, Any]]:
-    return [{**c, "date": as_date(c["date"]), "recommendation_then": label(rules, "outcome", c["recommendation_then"])}
+    return [{**c, "date": day(c["date"]), "recommendation_then": label(rules, "outcome", c["recommendation_then"])}
             for c in changes]
 
 

@@ -9,6 +9,7 @@ it byte for byte), and these functions only reword it on the way to the screen.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from engine.report.rulebase import Rules
 from panel_ui.labels import in_words, label
@@ -72,3 +73,25 @@ def problem_words(rules: Rules, message: str) -> str:
     text = re.sub(r" \(found [^)]*\)$", "", message)
     text = dates_in_words(in_words(rules, text))
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def value_words(rules: Rules, value: Any) -> str:
+    """A fact's value as a person reads it: an outcome by its label, a code with spaces, yes or no, a date in
+    words, a list joined, a record's facts in brackets (a rule example's `given` and `expect`, never a dict)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "not known"
+    if isinstance(value, dict):
+        return "(" + facts_words(rules, value) + ")"
+    if isinstance(value, list):
+        return ", ".join(value_words(rules, v) for v in value) if value else "none"
+    text = str(value)
+    if text in rules.wording.outcomes:
+        return rules.wording.outcomes[text].label
+    return dates_in_words(in_words(rules, text))
+
+
+def facts_words(rules: Rules, facts: dict[str, Any]) -> str:
+    """Facts named as the rules name them, in words: role.regulated_activity reads "role regulated activity"."""
+    return "; ".join(f"{re.sub(r'[._]', ' ', name)}: {value_words(rules, v)}" for name, v in facts.items())

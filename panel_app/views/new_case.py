@@ -296,7 +296,10 @@ def _proposal_note() -> None:
     lists = " and ".join(label(rules, "group", g).lower() for g in proposal["barred_list_checks"])
     checks = f", with the barred list for {lists}" if lists else ", with no barred-list check"
     st.caption(plain(f"Filled in from the setting and duties: {label(rules, 'level', proposal['check_level'])}"
-                     f"{checks}. Change them if this post differs. Why: {'; '.join(proposal['sources'])}."))
+                     f"{checks}. Change them if this post differs."))
+    with st.expander("Why these were filled in"):
+        for source in proposal["sources"]:
+            st.markdown(f"- {plain(source)}")
 
 
 def role_section() -> None:
