@@ -134,3 +134,10 @@ def test_dates_are_entered_dd_mm_yyyy_between_1900_and_today(seeded: Seeded):
         assert (proto.min, proto.max) == (str(date(1900, 1, 1)), str(date.today())), key
     at.date_input(key="nc_dob").set_value(BORN).run()
     assert "Taken as 2 April 1990." in texts(at.caption), "the date taken is said back in words"
+
+
+def test_the_decision_date_uses_the_same_helper(seeded: Seeded):
+    at = seeded.app("demo-chair", "views/decision.py", case_id="C-DEMO-002")
+    proto = at.date_input(key="d_on").proto
+    assert proto.format == "DD/MM/YYYY" and proto.label == "Decided on (dd/mm/yyyy)"
+    assert (proto.min, proto.max) == (str(date(1900, 1, 1)), str(date.today()))
