@@ -115,7 +115,8 @@ def check_limits(case: Case, tables: Vocabulary, on: date | None, limits: InputL
         first = min(r.in_force.from_ for r in tables.regimes)
         yield ("assessed_on",), (f"no rehabilitation regime is in force on {on}: the Rehabilitation of Offenders "
                                  f"Act 1974 applies from {first}")
-    if on is not None and case.applicant.date_of_birth > on:
+    born = case.applicant.date_of_birth      # None only while a form's other problems are checked (loader)
+    if on is not None and born is not None and born > on:
         yield ("applicant", "date_of_birth"), (f"the date of birth {case.applicant.date_of_birth} is after the "
                                                f"assessment date {on}")
     for i, r in enumerate(case.records):
@@ -214,8 +215,8 @@ def _check_role(case: Case, tables: Vocabulary) -> Found:
 
 
 def _check_record(record: Record, case: Case, tables: Vocabulary, on: date | None) -> Found:
-    born = case.applicant.date_of_birth
-    if record.date < born:
+    born = case.applicant.date_of_birth      # None: not readable, so no check that needs an age is made
+    if born is not None and record.date < born:
         yield ("date",), f"the record is dated {record.date}, before the date of birth {born}"
     if on is not None and record.date > on:
         yield ("date",), f"the record is dated {record.date}, after the assessment date {on}"
@@ -225,8 +226,8 @@ def _check_record(record: Record, case: Case, tables: Vocabulary, on: date | Non
     if kind is None:
         yield ("kind",), _one_of(record.kind, tables.kinds, "record kind")
         return
-    age = age_on(born, record.date, tables.leap_day_birthday)
-    if kind.youth_only and age >= tables.adult_age:
+    age = age_on(born, record.date, tables.leap_day_birthday) if born is not None else None
+    if kind.youth_only and age is not None and age >= tables.adult_age:
         yield ("kind",), (f"a {record.kind} is given only to under-{tables.adult_age}s, but the applicant was "
                           f"{age} on {record.date}")
     yield from _check_category(record, tables)
@@ -258,7 +259,7 @@ def _check_category(record: Record, tables: Vocabulary) -> Found:
                              f"{record.offence_category!r} has {field} {str(known).lower()}")
 
 
-def _check_conviction(record: Record, tables: Vocabulary, age: int) -> Found:
+def _check_conviction(record: Record, tables: Vocabulary, age: int | None) -> Found:
     if record.conditions_end is not None:
         yield ("conditions_end",), "conditions_end applies only to conditional cautions"
     if not record.sentences:
@@ -270,13 +271,14 @@ def _check_conviction(record: Record, tables: Vocabulary, age: int) -> Found:
     yield from _check_chains(record, tables)
 
 
-def _check_sentence(s: Sentence, previous: Sentence | None, record: Record, tables: Vocabulary, age: int) -> Found:
+def _check_sentence(s: Sentence, previous: Sentence | None, record: Record, tables: Vocabulary,
+                    age: int | None) -> Found:
     props = tables.sentence_types.get(s.type)
     if props is None:
         yield ("type",), _one_of(s.type, tables.sentence_types, "sentence type")
         return
     yield from _check_length(s, props, tables)
-    if props.youth_only and age >= tables.adult_age:
+    if props.youth_only and age is not None and age >= tables.adult_age:
         yield ("type",), (f"a {s.type} is made only for under-{tables.adult_age}s, but the applicant was {age} "
                           "at conviction")
     if s.start is not None and s.start < record.date:

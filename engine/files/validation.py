@@ -23,11 +23,15 @@ def _message(err: dict[str, Any]) -> str:
     return f"{err['msg']} (found {shown})"
 
 
+_MEMBERS = {"str", "int", "bool", "date", "literal['none','until_further_order']",
+            "literal['none', 'until_further_order']", "LengthSpec"}
+
+
 def _clean(loc: tuple[Any, ...]) -> Path:
-    # pydantic adds the names of union members and tagged choices to the location; drop them.
-    return tuple(p for p in loc if isinstance(p, int) or not (p.startswith(("function-", "literal[")) or p in {
-        "str", "int", "bool", "date", "literal['none','until_further_order']",
-        "literal['none', 'until_further_order']", "LengthSpec"}))
+    # pydantic adds the names of union members and tagged choices to the location, after the field's name; drop
+    # them. A union member's name never follows a list index, so a record's own field `date` is kept.
+    return tuple(p for i, p in enumerate(loc) if isinstance(p, int) or not (
+        p.startswith(("function-", "literal[")) or (p in _MEMBERS and i and isinstance(loc[i - 1], str))))
 
 
 def _union_noise(err: dict[str, Any], errors: list[dict[str, Any]]) -> bool:

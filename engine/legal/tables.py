@@ -195,6 +195,7 @@ class CheckLevel(Strict):
     shows: Literal["unspent", "unprotected"]
     exceptions_order: bool
     police_information: bool = False
+    barred_lists: bool = False      # may include barred-list checks (enhanced only: Police Act 1997 s.113BA, 113BB)
     source: str
 
 
@@ -263,10 +264,18 @@ class NeedsFile(Strict):
     needs: dict[str, VocabEntry]
 
 
+class RoleEntry(VocabEntry):
+    """A duty or setting, with what the New case form proposes for a post that has it (engine/legal/posts.py)."""
+
+    check_level: str | None = None
+    regulated_activity: list[str] = Field(default_factory=list)
+
+
 class RoleVocabFile(Strict):
     version: int
-    duties: dict[str, VocabEntry]
-    settings: dict[str, VocabEntry]
+    sources: dict[str, str] = Field(default_factory=dict)
+    duties: dict[str, RoleEntry]
+    settings: dict[str, RoleEntry]
 
 
 FILES: dict[str, type[Strict]] = {
@@ -298,8 +307,8 @@ class LegalTables:
     categories: dict[str, OffenceCategory]
     groups: dict[str, OffenceGroup]
     parameters: dict[str, Parameter]
-    duties: dict[str, VocabEntry]
-    settings: dict[str, VocabEntry]
+    duties: dict[str, RoleEntry]
+    settings: dict[str, RoleEntry]
     needs: dict[str, VocabEntry]
 
     def regime_on(self, on: date) -> Regime | None:
@@ -402,12 +411,28 @@ def _cross_check(t: LegalTables, rules_dir: FsPath, lines: dict[str, dict]) -> l
                     f"{', '.join(sorted(t.groups))}", line_of(lines["legal/offence-categories.yaml"],
                                                              ("categories", name, "group")))
             for name, c in t.categories.items() if c.group not in t.groups]
+    out += _check_role_proposals(t, str(rules_dir / "vocabularies/role.yaml"), lines["vocabularies/role.yaml"])
     params_file = str(rules_dir / "legal/parameters.yaml")
     out += [Problem(params_file, ("parameters", name), "required parameter is missing")
             for name in REQUIRED_PARAMETERS if name not in t.parameters]
     named = {r.parameter for r in t.regimes} | {p.parameter for r in t.regimes for p in r.periods.values()}
     out += [Problem(str(rules_dir / periods_file), (), f"names parameter {name!r}, which parameters.yaml lacks")
             for name in sorted(named - set(t.parameters) - {None})]
+    return out
+
+
+def _check_role_proposals(t: LegalTables, file: str, lines: dict) -> list[Problem]:
+    """The check levels and groups a duty or setting proposes exist in check-levels.yaml."""
+    out = []
+    for part, entries in (("duties", t.duties), ("settings", t.settings)):
+        for name, entry in entries.items():
+            path = (part, name)
+            if entry.check_level is not None and entry.check_level not in t.levels:
+                out.append(Problem(file, path + ("check_level",), f"unknown check level {entry.check_level!r}; "
+                                   f"expected one of: {', '.join(t.levels)}", line_of(lines, path)))
+            out += [Problem(file, path + ("regulated_activity",), f"unknown group {g!r}; expected one of: "
+                            f"{', '.join(t.barred.groups)}", line_of(lines, path))
+                    for g in entry.regulated_activity if g not in t.barred.groups]
     return out
 
 

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.case.dates import uk_date
-from engine.case.loader import case_from_data
-from engine.files.problems import InputError
+from engine.case.loader import case_from_data, case_problems
+from engine.files.problems import InputError, Problem
 from engine.files.validation import build
 from engine.files.yaml_lines import parse
 from engine.framework.letters import (
@@ -34,6 +34,7 @@ from engine.framework.letters import (
     load_employer,
     load_letter_words,
 )
+from engine.legal.posts import propose_check
 from engine.oh.adjustments import outcome_label
 from engine.oh.summary import manager_summary, oh_outcome_words, passport_html, summary_html
 from engine.report.rulebase import Rules
@@ -529,6 +530,14 @@ def oh_choices(rules: Rules) -> dict[str, Any]:
             "adjustments": {k: a.manager for k, a in rules.oh.adjustments.items() if k not in interview}}
 
 
+def proposed_check(rules: Rules, setting: str | None, duties: list[str]) -> dict[str, Any]:
+    """What a post's setting and duties propose for its DBS check, for the New case form to fill in (no case
+    data): the check level, the groups it is regulated activity with, the barred lists to check, and why."""
+    proposal = propose_check(rules.tables, setting, duties)
+    return {"check_level": proposal.check_level, "regulated_activity": list(proposal.regulated_activity),
+            "barred_list_checks": list(proposal.barred_list_checks), "sources": list(proposal.sources)}
+
+
 def recommendation_outcomes(rules: Rules) -> list[str]:
     return list(rules.book.get("framework.recommendation").produces["recommendation"].values or [])
 
@@ -540,7 +549,12 @@ def submit_case(store: Store, rules: Rules, user: User, data: dict[str, Any], re
                 policy: AccessPolicy | None = None) -> dict[str, Any]:
     """Validate, store and evaluate a case; InputError naming each field (and its line, given `lines`)."""
     require(user, "submit_case", policy, store)
-    case_from_data(data, lines or {}, file, rules.tables)   # first with the lines, so problems name them
+    # First with the lines, so problems name them; every problem at once (a form shows them beside its fields).
+    problems = case_problems(data, lines or {}, file, rules.tables)
+    if not (isinstance(reason, str) and reason.strip()):
+        problems.append(Problem(file, ("reason",), "give the reason for this version"))
+    if problems:
+        raise InputError(problems)
     version = service.submit_case(store, rules, data, user.username, reason, file)
     evaluation = service.evaluate_case(store, rules, version.case_id, user.username, version.version)
     return {"case_id": version.case_id, "version": version.version, "evaluation_id": evaluation.id,

@@ -30,6 +30,9 @@ def factor_rows(factors: dict[str, Any], rules: Rules) -> list[dict[str, str]]:
         if value is None or name == "safeguards":
             continue
         phrases = said.get(name, {})
+        if name == "recommendation" and value in rules.wording.outcomes:      # an outcome: its label
+            rows.append({"factor": str(words(name)), "value": rules.wording.outcomes[value].label})
+            continue
         if isinstance(value, list):
             text = ", ".join(phrases.get(v, str(words(v))) for v in value)
         elif isinstance(value, str) and value in phrases:
@@ -40,5 +43,11 @@ def factor_rows(factors: dict[str, Any], rules: Rules) -> list[dict[str, str]]:
     return rows
 
 
-def outputs_text(outputs: dict[str, Any] | None) -> str:
-    return "; ".join(f"{words(k)}: {words(v)}" for k, v in (outputs or {}).items())
+def outputs_text(outputs: dict[str, Any] | None, rules: Rules) -> str:
+    """A rule's outputs as the factor table says them (an outcome by its label, a factor by its phrase)."""
+    shown = {k: v for k, v in (outputs or {}).items() if k != "recommendation"}
+    said = [f"{r['factor']}: {r['value']}" for r in factor_rows(shown, rules)]
+    if "recommendation" in (outputs or {}):
+        outcome = rules.wording.outcomes.get(str(outputs["recommendation"]))
+        said.insert(0, f"recommendation: {outcome.label if outcome else words(outputs['recommendation'])}")
+    return "; ".join(said)

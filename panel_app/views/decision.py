@@ -8,13 +8,17 @@ import datetime as dt
 
 import streamlit as st
 from panel_ui import session
-from panel_ui.cases import forget, open_case, words
+from panel_ui.cases import forget, open_case
+from panel_ui.dates import date_field
+from panel_ui.labels import label
 from panel_ui.tables import day, table
 from panel_ui.text import plain
+from panel_ui.wording import dates_in_words
 
 from engine.services import access
 
 user = session.signed_in()
+rules = session.rules()
 st.title("Decision")
 data = open_case(user)
 case_id = data["case_id"]
@@ -23,13 +27,20 @@ evaluation = data["evaluation"]
 if evaluation is None:
     st.warning("This case has not been evaluated yet.")
     st.stop()
+
+
+def words(outcome: str) -> str:
+    """An outcome by its label in the rules (an outcome the rules never recommend, by its words)."""
+    return label(rules, "outcome", outcome)
+
+
 recommended = evaluation["outcome"]
 today = dt.date.today()
 choices = access.decision_choices(today)
 outcomes = choices["outcomes"]
 roles = choices["roles"]
 st.subheader(f"Recommendation: {words(recommended)}")
-st.markdown(plain(data["report"]["recommendation"]["because"]))
+st.markdown(plain(dates_in_words(data["report"]["recommendation"]["because"])))
 
 
 def role_words(role: str) -> str:
@@ -119,7 +130,7 @@ elif session.policy().allows(user.role, "record_decision"):
         rationale = st.text_area("Rationale (required, whether agreeing or overriding)", key="d_rationale")
         discussion = st.text_area("Discussion with the applicant (required before not appointing)",
                                   key="d_discussion")
-        decided_on = st.date_input("Decided on", value=dt.date.today(), key="d_on")
+        decided_on = date_field("Decided on", "d_on", default=today, echo=False, persist=False)
         if st.form_submit_button("Record the decision"):
             agrees = choice.startswith("agrees")
             saved(lambda: access.record_decision(session.store(), user, evaluation["id"], agrees,

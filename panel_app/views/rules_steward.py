@@ -8,6 +8,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from panel_ui import session
+from panel_ui.labels import label
+from panel_ui.tables import day
+from panel_ui.text import plain
+from panel_ui.wording import facts_words
 
 from engine.services import access
 
@@ -31,14 +35,17 @@ with browse:
         if not shown:
             continue
         with st.expander(f"{s['name']}: {s['title']} ({len(shown)})", expanded=bool(needle)):
-            st.caption(f"{s['file']} · {s['scope']} · {s['policy']} · stage {s['stage']}")
+            # The file as the steward finds it in the repository (rules/...), not the server's path to it.
+            st.caption(plain(f"rules/{s['file'].split('/rules/')[-1]} · {s['scope']} · {s['policy']} · "
+                             f"stage {s['stage']}"))
             for r in shown:
-                until = f" to {r['to']}" if r["to"] else ""
-                st.markdown(f"**{r['id']}** {r['title']}  \n*in force from {r['from']}{until}* · "
-                            + "; ".join(r["source"]))
+                until = f" to {day(r['to'])}" if r["to"] else ""
+                st.markdown(f"**{plain(r['id'])}** {plain(r['title'])}  \n*in force from {day(r['from'])}{until}* · "
+                            + plain("; ".join(r["source"])))
                 for n, e in enumerate(r["examples"], 1):
-                    on = f" on {e['on']}" if e["on"] else ""
-                    st.caption(f"example {n}: given {e['given']} → {e['expect']}{on}")
+                    on = f", on {day(e['on'])}" if e["on"] else ""
+                    st.caption(plain(f"Example {n}{on}: given {facts_words(rules, e['given'])}; gives "
+                                     f"{facts_words(rules, e['expect'])}."))
 
 with lint_tab:
     issues = access.rules_lint(rules, user, store=session.store())
@@ -63,6 +70,8 @@ with impact_tab:
         st.write(f"Published {impact.published} → working tree {impact.working}: {impact.cases} casebank cases, "
                  f"{len(impact.changed)} with differences, {len(impact.outcome_changes)} with a changed outcome.")
         if impact.changed:
-            st.dataframe(pd.DataFrame([{"case": c.case_id, "title": c.title, "outcome then": c.outcome_then,
-                                        "outcome now": c.outcome_now, "differences": "; ".join(c.differences)}
+            st.dataframe(pd.DataFrame([{"case": c.case_id, "title": c.title,
+                                        "outcome then": label(rules, "outcome", c.outcome_then),
+                                        "outcome now": label(rules, "outcome", c.outcome_now),
+                                        "differences": "; ".join(c.differences)}
                                        for c in impact.changed]), hide_index=True)

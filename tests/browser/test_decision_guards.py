@@ -123,7 +123,7 @@ def test_certificate_guard_then_allowed_once_it_is_in(page, cases):
     assert "We are waiting for the results of your criminal record check" in \
         page.get_by_test_id("stHtml").first.inner_text()
     shot(page, "letter-holding-certificate-awaited")
-    _decide(page, override="appoint", absent=ALL_ABSENT)
+    _decide(page, override="Appoint", absent=ALL_ABSENT)
     _refusal(page, "has not been received yet, so the panel cannot decide to appoint")
     shot(page, "decision-03-certificate-missing")
 
@@ -134,8 +134,8 @@ def test_certificate_guard_then_allowed_once_it_is_in(page, cases):
     pick_case(page, "C-DEMO-001")       # another case and back: the page reads the new case version
     pick_case(page, "C-DEMO-007")
     outcome = cases["store"].evaluations("C-DEMO-007")[-1].outcome
-    _decide(page, override=None if outcome == "appoint" else "appoint", absent=ALL_ABSENT)
-    page.get_by_text("demo-chair").filter(has_text="appoint").first.wait_for()
+    _decide(page, override=None if outcome == "appoint" else "Appoint", absent=ALL_ABSENT)
+    page.get_by_text("demo-chair").filter(has_text="Appoint").first.wait_for()
     assert cases["store"].decisions("C-DEMO-007")[0].final_outcome == "appoint"
 
 
@@ -143,16 +143,16 @@ def test_discussion_and_legal_bar_guards(page, cases):
     sign_in(page, "demo-chair")
     go(page, "Decision")
     pick_case(page, "C-DEMO-006")
-    _decide(page, override="not appointed after discussion", absent=ALL_ABSENT)
+    _decide(page, override="Not appointed after discussion", absent=ALL_ABSENT)
     _refusal(page, "the applicant must be heard first")
-    _decide(page, override="not appointed after discussion", absent=ALL_ABSENT,
+    _decide(page, override="Not appointed after discussion", absent=ALL_ABSENT,
             discussion="Met the applicant on 4 January 2027; they explained the context.")
     page.get_by_text("overrode the recommendation").wait_for()
     assert "a meeting in person to talk through the reasons" in page.get_by_test_id("stHtml").first.inner_text()
     shot(page, "decision-04-not-appointed-after-discussion")
 
     pick_case(page, "C-B-BAR-GUARD")
-    _decide(page, override="appoint", absent=ALL_ABSENT, discussion="Spoke to the applicant.")
+    _decide(page, override="Appoint", absent=ALL_ABSENT, discussion="Spoke to the applicant.")
     _refusal(page, "The law does not allow the appointment")
     shot(page, "decision-05-legal-bar")
     _decide(page, absent=ALL_ABSENT, discussion="Told the applicant on 5 January 2027.")
@@ -167,12 +167,12 @@ def test_a_member_revises_a_view(page, cases):
     pick(page, "Your role on the panel", "a peer worker")
     page.get_by_role("button", name="Record my view").click()
     page.get_by_text("Recorded.").wait_for()
-    pick(page, "Your view", "refer to panel")
+    pick(page, "Your view", "A full panel discussion with the applicant")     # its label in wording.yaml
     page.get_by_label("Comment").fill("Synthetic: on reflection, I would like us to meet the applicant.")
     page.get_by_role("button", name="Revise my view").click()
     page.get_by_text("Recorded.").wait_for()
     settle(page)
-    assert "refer to panel" in page.get_by_test_id("stTable").first.inner_text()
+    assert "A full panel discussion with the applicant" in page.get_by_test_id("stTable").first.inner_text()
     page.get_by_text("Earlier versions of views").click()
     settle(page)
     shot(page, "decision-06-revised-view")

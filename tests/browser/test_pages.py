@@ -65,9 +65,9 @@ def new_case(page, role: str, name: str) -> None:
     assert any("favourite_colour" in e and ("line 6" in e or "yaml:6:" in e) for e in errors), errors
     shot(page, f"{name}-upload-errors")
     tab(page, "Fill in a form")
-    page.get_by_role("button", name="Validate and submit").click()
+    page.get_by_role("button", name="Check and submit the case").click()
     settle(page)
-    beside_birth_date = page.get_by_test_id("stAlertContentError").filter(has_text="applicant.date_of_birth")
+    beside_birth_date = page.get_by_test_id("stAlertContentError").filter(has_text="Date of birth: This is needed")
     beside_birth_date.first.wait_for()
     shot(page, f"{name}-form-errors")
 
