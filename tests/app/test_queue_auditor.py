@@ -184,7 +184,7 @@ def test_the_export_says_what_it_wrote_and_never_shows_the_salt(seeded: Seeded):
     salt = prepared["salt_file"].decode().strip()
     text = rendered_text(at)
     assert len(salt) >= 16 and salt not in text
-    said = [t for t in texts(at.markdown) if t.startswith("Wrote 7 tables into fairchance-export.zip")]
+    said = [t for t in texts(at.markdown) if t.startswith("Wrote 8 tables into fairchance-export.zip")]
     assert said and "cases (" in said[0] and "{" not in said[0]
     assert [b.label for b in at.get("download_button")][-2:] == [
         "Download the pseudonymised export (zip)", "Download the salt (keep it apart from the export)"]
