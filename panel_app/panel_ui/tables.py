@@ -1,6 +1,7 @@
 """Tables as people read them: column headings in words (the data keeps its keys, so filters and tests
 still use them), vocabulary words without underscores, dates as "22 November 2026" (the UK long form) and
-moments in UK time to the minute, and a sentence instead of an empty grid."""
+moments in UK time to the minute (as text in grids too, since the table a grid keeps for screen readers holds
+the raw value), and a sentence instead of an empty grid."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ import streamlit as st
 from engine.case.dates import uk_date
 
 WORD = re.compile(r"[a-z0-9]+(_[a-z0-9]+)+")    # a vocabulary word: appoint_with_safeguards
-DAY = "D MMMM YYYY"
-MOMENT = "D MMMM YYYY, HH:mm"
 ZONE = "Europe/London"      # the panels meet in England and Wales; the store keeps UTC
 # Headings for the keys the store, the engine and the audit tables use; other keys get their words.
 HEADINGS = {
@@ -50,23 +49,30 @@ def words(value: Any) -> Any:
 def _column(key: str, series: pd.Series) -> Any:
     label = heading(key)
     sample = next((v for v in series if v is not None and not (isinstance(v, float) and pd.isna(v))), None)
-    naive_day = isinstance(sample, pd.Timestamp) and sample.tz is None      # a date read by pandas
-    if isinstance(sample, datetime) and not naive_day:
-        return st.column_config.DatetimeColumn(label, format=MOMENT, timezone=ZONE)
-    if isinstance(sample, date):
-        return st.column_config.DateColumn(label, format=DAY)
     if isinstance(sample, bool):
         return st.column_config.CheckboxColumn(label)
     return st.column_config.Column(label)
 
 
+def _cell(value: Any) -> Any:
+    """A grid cell as a person reads it: dates and moments as text, because the table a grid keeps for screen
+    readers holds the raw value ("2026-11-22") whatever format its canvas draws."""
+    if value is pd.NaT:
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return text(value.to_pydatetime() if value.tz else value.date())
+    if isinstance(value, date):
+        return text(value)
+    return words(value)
+
+
 def readable(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
-    """The frame (only `columns`, in that order, if given) with vocabulary words spelt out."""
+    """The frame (only `columns`, in that order, if given) with vocabulary words spelt out and dates as text."""
     shown = frame[list(columns)] if columns is not None else frame
     out = shown.copy()
     for key in out.columns:
-        if out[key].dtype == object:
-            out[key] = out[key].map(words)
+        if out[key].dtype == object or pd.api.types.is_datetime64_any_dtype(out[key]):
+            out[key] = out[key].astype(object).map(_cell)
     return out
 
 
