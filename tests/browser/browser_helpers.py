@@ -167,9 +167,18 @@ def go(page, title: str) -> None:
 
 def pick(page, label: str, option: str) -> None:
     """Choose `option` in the select box labelled `label`."""
+    from playwright.sync_api import TimeoutError as NotYet
+
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).first
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):          # a click while the page re-runs can land on a list that then closes: open again
+        box.click()
+        try:
+            wanted.wait_for(timeout=5000)
+            break
+        except NotYet:
+            settle(page)
+    wanted.click()
     settle(page)
 
 

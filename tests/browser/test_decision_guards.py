@@ -167,6 +167,7 @@ def test_a_member_revises_a_view(page, cases):
     pick(page, "Your role on the panel", "a peer worker")
     page.get_by_role("button", name="Record my view").click()
     page.get_by_text("Recorded.").wait_for()
+    settle(page)                        # the page re-runs after the view is recorded; pick once it has
     pick(page, "Your view", "A full panel discussion with the applicant")     # its label in wording.yaml
     page.get_by_label("Comment").fill("Synthetic: on reflection, I would like us to meet the applicant.")
     page.get_by_role("button", name="Revise my view").click()

@@ -105,16 +105,18 @@ def decision(page, role: str, name: str) -> None:
 
 def occupational_health(page, role: str, name: str) -> None:
     pick(page, "Case", OH_CASE)
-    heading(page, "For the manager (no clinical detail)")
-    page.get_by_test_id("stText").filter(has_text=re.compile("fit for the role", re.I)).last.wait_for()
-    summary = page.get_by_test_id("stText").filter(has_text=re.compile("fit for the role", re.I)).last.inner_text()
-    assert "fit" in summary.lower() and "- " in summary, summary
-    page.get_by_role("button", name="Download the adjustment passport").wait_for()
+    heading(page, "The rules suggest: Fit with adjustments")
     shot(page, name)
     page.get_by_label("Clinical note (seen by occupational health only)").fill("Agreed at the OH appointment.")
     page.get_by_role("button", name="Record the OH outcome").click()
-    page.get_by_text("OH outcome recorded.").wait_for()
+    page.get_by_text("OH outcome recorded.", exact=False).first.wait_for()
     settle(page)
+    # the manager's summary as the person will see it first, with both downloads (issue 17)
+    heading(page, "For the manager (no clinical detail), as the person sees it")
+    summary = page.get_by_test_id("stText").filter(has_text=re.compile("fit for the role", re.I)).last.inner_text()
+    assert "fit" in summary.lower() and "- " in summary, summary
+    page.get_by_role("button", name="Download the adjustment passport").wait_for()
+    page.get_by_role("button", name="Mark the summary ready to show the person").wait_for()
     shot(page, f"{name}-recorded")
 
 
