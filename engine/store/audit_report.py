@@ -230,7 +230,10 @@ def _time_figure(times: pd.DataFrame) -> Figure:
     ax.hist(days, bins=edges, edgecolor="white")
     ax.set_xlabel("Days from arrival to decision")
     ax.set_ylabel(DECISIONS_AXIS)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    # the axis starts at day 0 and shows at least days 0 and 1, so a lone same-day decision is not drawn on
+    # a fractional axis running into negative days
+    ax.set_xlim(-0.5, max(int(days.max()), 1) + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     return fig
 

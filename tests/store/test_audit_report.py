@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from store_cases import PANEL_ABSENT
@@ -16,7 +17,7 @@ from engine.report.rulebase import Rules
 from engine.services.casebank import split_expect
 from engine.services.words import chart_names
 from engine.store import Store
-from engine.store.audit_report import REMOVED, audit_figures, build_audit_report, write_audit_report
+from engine.store.audit_report import REMOVED, _time_figure, audit_figures, build_audit_report, write_audit_report
 from engine.store.retention import apply_retention
 from engine.store.service import evaluate_case, submit_case
 
@@ -173,3 +174,14 @@ def test_the_command(store: Store, decided: dict[str, int], store_url: str, tmp_
     assert {r["chair"]: r["overrides"] for r in printed["overrides_by_chair"]} == {"demo-chair-a": 1,
                                                                                   "demo-chair-b": 0}
     assert str(tmp_path / "index.html") in printed["files"]
+
+
+@pytest.mark.parametrize("days", [[0], [0, 0], [0, 3, 12], [45]])
+def test_the_time_axis_shows_whole_days_from_zero(days: list[int]) -> None:
+    """A lone same-day decision once drew an axis from -0.45 to 0.45: what a reader takes for negative days."""
+    fig = _time_figure(pd.DataFrame({"days": days}))
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    low, high = ax.get_xlim()
+    shown = [t for t in ax.get_xticks() if low <= t <= high]
+    assert shown[0] == 0 and all(t == int(t) and t >= 0 for t in shown) and len(shown) >= 2
