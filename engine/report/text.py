@@ -3,6 +3,7 @@ words. The JSON report (`--json`) keeps every raw value for machines and auditor
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from engine.case.dates import uk_date
@@ -103,11 +104,19 @@ def _case_factors(report: dict[str, Any], rules: Rules) -> list[str]:
     return ["", "The case as a whole:", *lines] if lines else []
 
 
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _days(text: str) -> str:
+    """The legal layer's reasons keep ISO dates (replay compares them byte for byte); people read UK dates."""
+    return ISO_DAY.sub(lambda m: uk_date(m.group(0)), text)
+
+
 def _reasons(report: dict[str, Any], rules: Rules) -> list[str]:
     lines = []
     for r in report["records"]:
         lines += ["", f"{r['id']} ({rules.tables.kinds[r['kind']].title}, {uk_date(r['date'])}): the legal workings"]
-        lines += [f"  - {x['text']}" + (f"  [{'; '.join(p for p in (x['rule'], x['source']) if p)}]"
+        lines += [f"  - {_days(x['text'])}" + (f"  [{'; '.join(p for p in (x['rule'], x['source']) if p)}]"
                                         if x["rule"] or x["source"] else "") for x in r["reasons"]]
         lines += [f"  - Not yet decided: {u['field']}; needs {'; '.join(u['needs'])}" for u in r["undecided"]]
     return lines
